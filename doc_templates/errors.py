@@ -1,0 +1,9 @@
+"""Errors raised by doc_templates, with messages in Vietnamese."""
+
+
+class TemplateError(Exception):
+    """A template is invalid, or rendering it with the given data failed."""
+
+
+class ConversionError(Exception):
+    """LibreOffice is missing, failed or timed out while converting to PDF."""

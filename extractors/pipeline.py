@@ -1,0 +1,121 @@
+"""Bytes or path in → Extraction out: text layer first, OCR for the other pages in parallel."""
+from __future__ import annotations
+
+import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Callable
+
+from . import ocr, quality, textlayer
+from .model import Extraction, ExtractionError, Page
+from .probe import ProbeError, probe
+
+Progress = Callable[[int, int], None]
+
+
+def extract(source: str | Path | bytes, *, progress: Progress | None = None,
+            workers: int | None = None) -> Extraction:
+    """Extract the schema fields from a PDF or page image given as a path or bytes."""
+    if isinstance(source, (bytes, bytearray)):
+        return _extract_bytes(bytes(source), progress, workers)
+    path = Path(source)
+    if not path.is_file():
+        raise ExtractionError(f"Không tìm thấy tệp: {path}")
+    kind = _check(path)
+    pages = read_pages(path, kind, progress, workers)
+    return build(pages)
+
+
+def _extract_bytes(data: bytes, progress: Progress | None, workers: int | None) -> Extraction:
+    """Spill bytes to a temporary file (pdftoppm and pdfplumber read files)."""
+    with tempfile.TemporaryDirectory(prefix="extract-") as tmp:
+        path = Path(tmp) / "upload"
+        path.write_bytes(data)
+        return extract(path, progress=progress, workers=workers)
+
+
+def _check(path: Path) -> str:
+    """Return the MIME type, or raise ExtractionError with the probe's Vietnamese message."""
+    try:
+        return probe(path).mime
+    except ProbeError as exc:
+        raise ExtractionError(exc.message) from exc
+    except OSError as exc:
+        raise ExtractionError(f"Không đọc được tệp: {exc.strerror or exc}") from exc
+
+
+def read_pages(path: Path, mime: str, progress: Progress | None, workers: int | None) -> list[Page]:
+    """All pages of the document, as lines of words, in page order."""
+    if mime == "application/pdf":
+        return _read_pdf(path, progress, workers)
+    return _read_image(path, progress, workers)
+
+
+def _read_pdf(path: Path, progress: Progress | None, workers: int | None) -> list[Page]:
+    """Text layer where usable; the remaining pages go to OCR in parallel."""
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            layer = [textlayer.read_page(p, i + 1) for i, p in enumerate(pdf.pages)]
+    except Exception as exc:  # pdfminer raises many types for damaged files
+        raise ExtractionError("Tệp PDF bị hỏng, không đọc được. Hãy xuất lại hoặc quét lại.") from exc
+    good = {p.number: p for p in layer if textlayer.usable(p)}
+    jobs = {p.number: (ocr.ocr_pdf_page, str(path), p.number, p.width) for p in layer if p.number not in good}
+    return _run(good, jobs, len(layer), progress, workers)
+
+
+def _read_image(path: Path, progress: Progress | None, workers: int | None) -> list[Page]:
+    """Every frame of a JPEG, PNG or (multi-page) TIFF goes to OCR."""
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as im:
+        frames = [ImageOps.exif_transpose(_frame(im, i)).convert("L") for i in range(getattr(im, "n_frames", 1))]
+    jobs = {i + 1: (ocr.ocr_image, frame, i + 1) for i, frame in enumerate(frames)}
+    return _run({}, jobs, len(frames), progress, workers)
+
+
+def _frame(im, index: int):
+    """A copy of frame `index` of a (multi-frame) image."""
+    im.seek(index)
+    return im.copy()
+
+
+def _run(done: dict, jobs: dict, total: int, progress: Progress | None, workers: int | None) -> list[Page]:
+    """Run OCR jobs on a bounded thread pool (each job is a Tesseract subprocess)."""
+    pages = dict(done)
+    _report(progress, len(pages), total)
+    if jobs:
+        limit = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+        with ThreadPoolExecutor(max_workers=limit) as pool:
+            futures = [pool.submit(fn, *args) for fn, *args in jobs.values()]
+            for future in as_completed(futures):
+                page = _result(future)
+                pages[page.number] = page
+                _report(progress, len(pages), total)
+    return [pages[n] for n in sorted(pages)]
+
+
+def _result(future) -> Page:
+    """A finished OCR page, or an ExtractionError saying OCR failed."""
+    try:
+        return future.result()
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise ExtractionError(f"Không nhận dạng được chữ trên trang (lỗi OCR: {exc}).") from exc
+
+
+def _report(progress: Progress | None, done: int, total: int) -> None:
+    """Tell the caller how many pages are finished."""
+    if progress is not None:
+        progress(done, total)
+
+
+def build(pages: list[Page]) -> Extraction:
+    """Apply the rules to the pages and package the result."""
+    from .rules import read_fields
+
+    fields, provenance = read_fields(pages)
+    return Extraction(fields=fields, provenance=provenance, pages=len(pages),
+                      page_sources=[p.source for p in pages], quality=quality.assess(pages),
+                      text="\f".join(p.text for p in pages))

@@ -1,0 +1,193 @@
+"""The ND30 header: parent body, issuer, số ký hiệu, place and date, type title, trích yếu."""
+from __future__ import annotations
+
+import re
+
+from ..layout import segments
+from ..model import Line, Page
+from .nlp import type_code
+from .text import Found, fold, is_upper_line, readable, squash
+
+NUMBER_RE = re.compile(r"^s\s*[o0]\s*[:;.,]?\s*", re.I)
+NUMBER_VALUE_RE = re.compile(r"^(\d+[A-Za-z]?)(/[\wĐđ][\w\-/ĐđƠơƯư.]*)$")
+DATE_RE = re.compile(r"^(?P<place>[^,]{2,40}?)\s*[,.]?\s*ngay\s*(?P<d>\S*?)\s*thang\s*(?P<m>\S*?)\s*nam\s*(?P<y>\d{4})")
+BODY_START = ("kinh gui", "can cu", "thuc hien", "xet de nghi", "theo de nghi")
+MAX_HEADER_LINES = 14
+
+
+def first_page(pages: list[Page]) -> Page:
+    """The page the header is on (the first one)."""
+    return pages[0]
+
+
+def header_region(page: Page) -> tuple[list[Line], int | None]:
+    """Lines above the type title (or above the body), and the title's index if any."""
+    lines = page.lines[:MAX_HEADER_LINES + 6]
+    title = next((i for i, ln in enumerate(lines) if _title_segment(ln)), None)
+    if title is not None:
+        return lines[:title], title
+    end = next((i for i, ln in enumerate(lines) if fold(ln.text).lstrip().startswith(BODY_START)), None)
+    region = lines[:end if end is not None else MAX_HEADER_LINES]
+    return (region, None) if any(_is_national(ln.text) for ln in region) else ([], None)
+
+
+def _is_national(text: str) -> bool:
+    """Quốc hiệu or tiêu ngữ, even with OCR noise."""
+    f = fold(text)
+    return "cong hoa xa hoi" in f or "doc lap" in f or "hanh phuc" in f or "tu do" in f
+
+
+def _title_segment(line: Line) -> Line | None:
+    """The segment of a line that is a document type title (BÁO CÁO, QUYẾT ĐỊNH …)."""
+    for seg in segments(line):
+        words = seg.text.split()
+        for start in range(min(len(words), 4)):
+            text = " ".join(words[start:])
+            if is_upper_line(text) and type_code(text):
+                return Line(seg.words[start:], seg.page, seg.source)
+    return None
+
+
+def split_columns(lines: list[Line], page: Page) -> tuple[list[Line], list[Line]]:
+    """Segments of the header lines in the left (issuer) and right (quốc hiệu) columns."""
+    segs = [s for ln in lines for s in _split_national(segments(ln))]
+    national = [s for s in segs if _is_national(s.text)]
+    boundary = min((s.x0 for s in national), default=page.width * 0.42) - 2
+    left = [s for s in segs if (s.x0 + s.x1) / 2 < boundary]
+    right = [s for s in segs if (s.x0 + s.x1) / 2 >= boundary]
+    return left, right
+
+
+def _split_national(segs: list[Line]) -> list[Line]:
+    """Cut a segment where the quốc hiệu starts inside it (columns printed too close)."""
+    out = []
+    for seg in segs:
+        words = [fold(w.text) for w in seg.words]
+        cut = next((i for i in range(1, len(words) - 1) if words[i:i + 2] == ["cong", "hoa"]), None)
+        if cut is None:
+            out.append(seg)
+        else:
+            out += [Line(seg.words[:cut], seg.page, seg.source), Line(seg.words[cut:], seg.page, seg.source)]
+    return out
+
+
+def read_header(pages: list[Page]) -> dict:
+    """Every header field as Found (or None)."""
+    page = first_page(pages)
+    region, title_index = header_region(page)
+    left, right = split_columns(region, page)
+    out: dict = {}
+    number_seg = next((s for s in left + right if NUMBER_RE.match(fold(s.text))), None)
+    out["number"] = _number(number_seg)
+    out.update(_issuers(left, number_seg))
+    out.update(_date(region))
+    title = _title_segment(page.lines[title_index]) if title_index is not None else None
+    out.update(_title_and_subject(page, title_index, title, left, number_seg))
+    return out
+
+
+def _number(seg: Line | None) -> Found | None:
+    """`Số: 15/BC-THCS` → `15/BC-THCS`; a blank number part → None."""
+    if seg is None:
+        return None
+    rest = NUMBER_RE.sub("", fold(seg.text), count=1)
+    original = re.sub(r"\s*([/-])\s*", r"\1", seg.text[len(seg.text) - len(rest):]).strip()
+    first = original.split(" ")[0] if original else ""
+    match = NUMBER_VALUE_RE.match(first.rstrip(".,;"))
+    return Found(match.group(0), seg) if match else None
+
+
+def _issuers(left: list[Line], number_seg: Line | None) -> dict:
+    """Parent body and issuer: the capitalised lines of the left column above `Số:`."""
+    top = number_seg.top if number_seg is not None else float("inf")
+    rows = [s for s in left if s.bottom <= top + 1 and is_upper_line(s.text) and readable(s.text)
+            and not _is_national(s.text) and not fold(s.text).startswith("v/v")]
+    if not rows:
+        return {}
+    parents, issuers = _split_issuer_rows(rows)
+    out = {"issuer": Found(squash(" ".join(s.text for s in issuers)), issuers[0])}
+    if parents:
+        out["parent_issuer"] = Found(squash(" ".join(s.text for s in parents)), parents[0], 0.85)
+    return out
+
+
+def _split_issuer_rows(rows: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Regular-weight rows are the parent body, bold rows the issuer; without fonts, first row is the parent."""
+    bold = [r.bold for r in rows]
+    if any(bold) and not all(bold):
+        first_bold = bold.index(True)
+        return rows[:first_bold], rows[first_bold:]
+    if len(rows) == 1:
+        return [], rows
+    return rows[:1], rows[1:]
+
+
+def _date(region: list[Line]) -> dict:
+    """Place and ISO date from `Phượng Tiến, ngày 05 tháng 01 năm 2026`."""
+    for line in region:
+        segs = segments(line)
+        for k in range(len(segs)):
+            tail = Line([w for s in segs[k:] for w in s.words], line.page, line.source)
+            match = DATE_RE.match(fold(tail.text))
+            if match and re.fullmatch(r"[^\W\d_][^\W\d_\s.'-]*(?:[\s.'-]+[^\W\d_]+)*", match.group("place").strip()):
+                return _date_fields(tail, match)
+    return {}
+
+
+def _date_fields(seg: Line, match: re.Match) -> dict:
+    """Found values for place and issue_date (None when any part is blank)."""
+    out = {}
+    place = squash(seg.text[match.start("place"):match.end("place")]).strip(" ,.-")
+    if place and readable(place, 0.99) and place[0].isupper():
+        out["place"] = Found(place, seg)
+    day, month, year = (_as_int(match.group(k)) for k in ("d", "m", "y"))
+    if day and month and year and 1 <= day <= 31 and 1 <= month <= 12:
+        out["issue_date"] = Found(f"{year:04d}-{month:02d}-{day:02d}", seg)
+    return out
+
+
+def _as_int(text: str) -> int | None:
+    """Digits only → int, else None (a blank or handwritten-garbled field)."""
+    return int(text) if re.fullmatch(r"\d{1,4}", text or "") else None
+
+
+def _title_and_subject(page: Page, index: int | None, title: Line | None, left: list[Line],
+                       number_seg: Line | None) -> dict:
+    """doc_type and subject from the title and the lines under it, or from a `V/v` line."""
+    if title is not None:
+        subject = _subject_lines(page, index, title)
+        out = {"doc_type": Found(type_code(title.text), title)}
+        if subject:
+            out["subject"] = Found(squash(" ".join(s.text for s in subject)), subject[0])
+        return out
+    return _cong_van(left, number_seg)
+
+
+def _subject_lines(page: Page, index: int, title: Line) -> list[Line]:
+    """Lines after the title up to a gap, a capitalised line or the start of the body."""
+    out, prev = [], title
+    for line in page.lines[index + 1:index + 6]:
+        segs = [s for s in segments(line) if s.x1 > title.x0 - 5]
+        if not segs or line.top - prev.bottom > 1.2 * prev.height:
+            break
+        text = " ".join(s.text for s in segs)
+        if fold(text).startswith(BODY_START) or is_upper_line(text):
+            break
+        out.append(Line([w for s in segs for w in s.words], line.page, line.source))
+        prev = line
+    return out
+
+
+def _cong_van(left: list[Line], number_seg: Line | None) -> dict:
+    """A công văn: no title, `V/v …` under the number."""
+    start = next((i for i, s in enumerate(left) if fold(s.text).startswith(("v/v", "v/v.", "v.v"))), None)
+    if start is None:
+        return {}
+    rows = [left[start]]
+    for seg in left[start + 1:]:
+        if seg.top - rows[-1].bottom > 1.2 * rows[-1].height:
+            break
+        rows.append(seg)
+    text = squash(" ".join(s.text for s in rows))
+    subject = re.sub(r"^[Vv]\s*[/.]\s*[Vv]\s*[.:]?\s*", "", text)
+    return {"doc_type": Found("CV", rows[0], 0.85), "subject": Found(subject, rows[0])}

@@ -1,0 +1,236 @@
+"""The database tables, as SQLAlchemy 2 typed models."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: DateTime(timezone=True), dict: JSON, list: JSON}
+
+
+class Commune(Base):
+    __tablename__ = "communes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))            # "Phượng Tiến"
+    kind: Mapped[str] = mapped_column(String(20), default="xã")
+    province: Mapped[str] = mapped_column(String(120))
+    chairman_name: Mapped[str | None] = mapped_column(String(120))
+    legal_bases: Mapped[list] = mapped_column(default=list)  # Căn cứ lines, edited by the admin
+    award_reason: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.kind} {self.name}"
+
+
+class Unit(Base):
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))            # school, hamlet, enterprise, agency, organisation
+    commune: Mapped[Commune] = relationship()
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))            # unit_staff, police, vhxh, chairman, admin
+    title: Mapped[str | None] = mapped_column(String(120))   # "Phó Chủ tịch UBND xã"
+    signs_as_deputy: Mapped[bool] = mapped_column(Boolean, default=False)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+    unit: Mapped[Unit | None] = relationship()
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    user: Mapped[User] = relationship()
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+    __table_args__ = (UniqueConstraint("commune_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    register_deadline: Mapped[date | None] = mapped_column(Date)
+    report_deadline: Mapped[date | None] = mapped_column(Date)
+    hamlet_report_deadline: Mapped[date | None] = mapped_column(Date)
+    province_report_deadline: Mapped[date | None] = mapped_column(Date)
+
+
+class Dossier(Base):
+    __tablename__ = "dossiers"
+    __table_args__ = (UniqueConstraint("unit_id", "campaign_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    state: Mapped[str] = mapped_column(String(30), index=True)
+    targets: Mapped[dict] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    unit: Mapped[Unit] = relationship()
+    campaign: Mapped[Campaign] = relationship()
+    reports: Mapped[list["Report"]] = relationship(back_populates="dossier", order_by="Report.id")
+    nominees: Mapped[list["Nominee"]] = relationship(
+        primaryjoin="and_(Nominee.dossier_id == Dossier.id, Nominee.superseded_at.is_(None))",
+        order_by="Nominee.seq", viewonly=True)
+    transitions: Mapped[list["Transition"]] = relationship(order_by="Transition.id")
+
+
+class Report(Base):
+    """One uploaded version of a unit's report; every upload is kept."""
+
+    __tablename__ = "reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    mime: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(BigInteger)
+    pages: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="queued")   # queued, running, done, failed
+    error: Mapped[str | None] = mapped_column(Text)
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    enqueued_at: Mapped[datetime | None]
+    fields: Mapped[dict | None] = mapped_column(JSON)           # what the machine read, never overwritten
+    provenance: Mapped[dict | None] = mapped_column(JSON)
+    quality: Mapped[dict | None] = mapped_column(JSON)
+    text: Mapped[str | None] = mapped_column(Text)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    dossier: Mapped[Dossier] = relationship(back_populates="reports")
+    corrections: Mapped[list["FieldCorrection"]] = relationship(order_by="FieldCorrection.version")
+
+    @property
+    def current_fields(self) -> dict | None:
+        """The latest corrected version, else what the machine read."""
+        return self.corrections[-1].fields if self.corrections else self.fields
+
+
+class FieldCorrection(Base):
+    """A human correction of a report's fields, stored as a new version."""
+
+    __tablename__ = "field_corrections"
+    __table_args__ = (UniqueConstraint("report_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[dict] = mapped_column(JSON)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Nominee(Base):
+    __tablename__ = "nominees"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))             # collective, individual
+    position: Mapped[str | None] = mapped_column(String(200))
+    award: Mapped[str | None] = mapped_column(String(200))
+    verdict: Mapped[str | None] = mapped_column(String(20))   # accepted, refused
+    reason: Mapped[str | None] = mapped_column(Text)
+    superseded_at: Mapped[datetime | None]                     # replaced by a later list; kept for the record
+    dossier: Mapped[Dossier] = relationship()
+
+
+class Transition(Base):
+    """The audit trail: one row per action on a dossier."""
+
+    __tablename__ = "transitions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    from_state: Mapped[str | None] = mapped_column(String(30))
+    to_state: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    comment: Mapped[str | None] = mapped_column(Text)
+    files: Mapped[list] = mapped_column(default=list)         # sha256 of files this action touched
+    actor: Mapped[User] = relationship()
+
+
+class NumberRegister(Base):
+    """The counter of one issuer's numbers for one year (sổ đăng ký văn bản đi)."""
+
+    __tablename__ = "number_registers"
+    __table_args__ = (UniqueConstraint("issuer_code", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_code: Mapped[str] = mapped_column(String(30))      # "UBND", "CAX"
+    year: Mapped[int] = mapped_column(Integer)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RegisterEntry(Base):
+    """One number taken from a register; a cancelled number stays recorded."""
+
+    __tablename__ = "register_entries"
+    __table_args__ = (UniqueConstraint("register_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register_id: Mapped[int] = mapped_column(ForeignKey("number_registers.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(60))           # "05/QĐ-UBND"
+    kind: Mapped[str] = mapped_column(String(30))
+    issued_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="issued")   # issued, cancelled
+    note: Mapped[str | None] = mapped_column(Text)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    register: Mapped[NumberRegister] = relationship()
+
+
+class Document(Base):
+    """A generated paper (quyết định, giấy khen, …) with its files in the store."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    number: Mapped[str | None] = mapped_column(String(60))
+    issued_on: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))           # the .docx
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_error: Mapped[str | None] = mapped_column(Text)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))   # giấy khen → quyết định
+    nominee_id: Mapped[int | None] = mapped_column(ForeignKey("nominees.id"))
+    register_entry_id: Mapped[int | None] = mapped_column(ForeignKey("register_entries.id"))
+    verify_code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    dossier_links: Mapped[list["DocumentDossier"]] = relationship(cascade="all, delete-orphan")
+    nominee: Mapped[Nominee | None] = relationship()
+
+    @property
+    def dossier_ids(self) -> list[int]:
+        return sorted(link.dossier_id for link in self.dossier_links)
+
+
+class DocumentDossier(Base):
+    __tablename__ = "document_dossiers"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), primary_key=True, index=True)

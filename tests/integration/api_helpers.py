@@ -1,0 +1,37 @@
+"""A small client for the JSON API, used by the journey tests."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import DEMO_PASSWORD, SHARED
+
+REPORT_PDF = SHARED / "corpus" / "dev" / "dev_01.pdf"
+
+
+class Api:
+    def __init__(self, client, username: str, password: str = DEMO_PASSWORD):
+        self.client = client
+        r = client.post("/api/v1/token", json={"username": username, "password": password})
+        assert r.status_code == 200, r.get_json()
+        self.token = r.get_json()["token"]
+        self.headers = {"Authorization": f"Bearer {self.token}"}
+
+    def get(self, path: str, **kw):
+        return self.client.get(f"/api/v1{path}", headers=self.headers, **kw)
+
+    def post(self, path: str, json=None, **kw):
+        return self.client.post(f"/api/v1{path}", headers=self.headers, json=json, **kw)
+
+    def put(self, path: str, json=None):
+        return self.client.put(f"/api/v1{path}", headers=self.headers, json=json)
+
+    def upload(self, dossier_id: int, path: Path, name: str | None = None):
+        with open(path, "rb") as f:
+            return self.client.post(f"/api/v1/dossiers/{dossier_id}/reports", headers=self.headers,
+                                    data={"file": (f, name or path.name)}, content_type="multipart/form-data")
+
+    def unit_id(self) -> int:
+        return self.get("/me").get_json()["unit_id"]
+
+    def campaign_id(self) -> int:
+        return self.get("/campaigns").get_json()[0]["id"]

@@ -1,0 +1,135 @@
+"""The rules on hand-made pages: phrasings, units and layouts not in the dev corpus.
+
+Pages are built from text lines with synthetic word boxes, so the rules are checked for what the
+genre does (other units, number words, other list styles) rather than for the corpus files.
+"""
+from extractors.model import Line, Page, Word
+from extractors.rules import read_fields
+
+WIDTH = 600.0
+
+
+def line(text: str, y: float, x: float = 60.0, size: float = 13.0, bold: bool = False) -> list[Word]:
+    """Words of one printed line starting at x (a run of 4+ spaces is a column gap)."""
+    words, cursor = [], x
+    for i, chunk in enumerate(text.split("    ")):
+        cursor = cursor if i == 0 else max(cursor, 330.0)
+        for token in chunk.split():
+            width = 6.0 * len(token)
+            words.append(Word(token, cursor, cursor + width, y, y + size, None, bold))
+            cursor += width + 3.5
+        cursor += 60
+    return words
+
+
+def page(rows: list, number: int = 1) -> Page:
+    """A page from (text, x) rows, one every 18 points."""
+    lines = []
+    for i, row in enumerate(rows):
+        text, x, bold = (row + (False,))[:3] if isinstance(row, tuple) else (row, 60.0, False)
+        lines.append(Line(line(text, 40 + 18 * i, x, bold=bold), number))
+    return Page(number, WIDTH, 842.0, lines, "text-layer")
+
+
+def header(title: str = "BÁO CÁO") -> list:
+    return [
+        ("ỦY BAN NHÂN DÂN XÃ AN BÌNH    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 40.0),
+        ("THÔN ĐÔNG HƯNG    Độc lập - Tự do - Hạnh phúc", 60.0, True),
+        ("Số: 07/BC-TĐH    An Bình, ngày 3 tháng 12 năm 2025", 60.0),
+        "",
+        (title, 260.0, True),
+        ("Kết quả Phong trào toàn dân bảo vệ an ninh Tổ quốc năm 2025", 120.0, True),
+    ]
+
+
+def fields_of(rows: list) -> dict:
+    return read_fields([page([r for r in rows if r != ""])])[0]
+
+
+BODY = [
+    "Kính gửi: Công an xã An Bình.",
+    "Trong năm 2025, thôn tổ chức được mười hai buổi tuyên truyền, thu hút hai trăm lẻ năm lượt người tham dự.",
+    "Thôn hiện duy trì 04 (bốn) mô hình tự quản về an ninh, trật tự.",
+    "Nhân dân đã cung cấp 11 tin báo, tố giác tội phạm cho cơ quan Công an.",
+    "Tổ hòa giải tiếp nhận 06 vụ, hòa giải thành 05 vụ.",
+    "Trên địa bàn xảy ra 01 vụ việc về trật tự công cộng.",
+    "Thôn tự đánh giá xếp loại phong trào năm 2025 đạt loại Khá.",
+    "Thôn không đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025.",
+    "Năm 2026 phấn đấu tổ chức ít nhất 20 buổi tuyên truyền.",
+]
+SIGNATURE = [("Nơi nhận:    TM. BAN CÔNG TÁC MẶT TRẬN", 60.0), ("- Như trên;    TRƯỞNG BAN", 60.0),
+             "", ("Đại úy Hoàng Văn Nam", 380.0)]
+
+
+def test_header_of_another_commune_and_unit():
+    f = fields_of(header() + BODY + SIGNATURE)
+    assert (f["doc_type"], f["number"], f["issue_date"], f["place"]) == ("BC", "07/BC-TĐH", "2025-12-03", "An Bình")
+    assert f["parent_issuer"] == "ỦY BAN NHÂN DÂN XÃ AN BÌNH" and f["issuer"] == "THÔN ĐÔNG HƯNG"
+    assert f["period_year"] == 2025
+
+
+def test_figures_in_words_and_digits_and_targets_ignored():
+    m = fields_of(header() + BODY + SIGNATURE)["metrics"]
+    assert m == {"propaganda_sessions": 12, "propaganda_participants": 205, "models_count": 4,
+                 "tips_reported": 11, "mediations": 5, "incidents": 1}
+
+
+def test_rating_and_standard_not_reached():
+    f = fields_of(header() + BODY + SIGNATURE)
+    assert f["self_rating"] == "Khá" and f["antt_standard"] is False
+
+
+def test_signature_block_drops_rank():
+    f = fields_of(header() + BODY + SIGNATURE)
+    assert (f["signing_authority"], f["signer_title"], f["signer_name"]) == (
+        "TM. BAN CÔNG TÁC MẶT TRẬN", "TRƯỞNG BAN", "Hoàng Văn Nam")
+
+
+def test_blank_number_and_blank_day_are_null():
+    rows = header()
+    rows[2] = ("Số:        /BC-TĐH    An Bình, ngày      tháng 12 năm 2025", 60.0)
+    f = fields_of(rows + BODY + SIGNATURE)
+    assert f["number"] is None and f["issue_date"] is None and f["place"] == "An Bình"
+
+
+def test_number_quoted_in_body_is_not_the_documents_number():
+    rows = header()
+    rows[2] = ("Số:    /BC-TĐH    An Bình, ngày 3 tháng 12 năm 2025", 60.0)
+    body = ["Căn cứ Quyết định số 2447/QĐ-TTg ngày 05/11/2025 của Thủ tướng Chính phủ;"] + BODY
+    assert fields_of(rows + body + SIGNATURE)["number"] is None
+
+
+def test_list_of_rating_levels_is_not_a_rating():
+    body = ["Các đơn vị tự đánh giá, xếp loại theo một trong bốn mức: Xuất sắc, Khá, Trung bình, Yếu."]
+    assert fields_of(header("CÔNG VĂN") + body + SIGNATURE)["self_rating"] is None
+
+
+def test_earlier_years_rating_is_not_this_years():
+    body = ["Năm 2024, thôn được xếp loại Xuất sắc.", "Năm 2025, thôn tự xếp loại Trung bình."]
+    assert fields_of(header() + body + SIGNATURE)["self_rating"] == "Trung bình"
+
+
+def test_nominees_as_dash_list_with_honorifics():
+    body = BODY + ["Thôn đề nghị tặng Giấy khen của Chủ tịch UBND xã cho 01 tập thể và 02 cá nhân:",
+                   "- Tổ tự quản an ninh, trật tự thôn Đông Hưng;",
+                   "- Bà Lò Thị Mai – Chi hội trưởng Chi hội Phụ nữ;", "- Ông Vi Văn Sáng, Công an viên.",
+                   "Trên đây là báo cáo của thôn./."]
+    noms = fields_of(header() + body + SIGNATURE)["nominees"]
+    assert [(n["name"], n["kind"]) for n in noms] == [
+        ("Tổ tự quản an ninh, trật tự thôn Đông Hưng", "collective"), ("Lò Thị Mai", "individual"),
+        ("Vi Văn Sáng", "individual")]
+    assert noms[1]["position"] == "Chi hội trưởng Chi hội Phụ nữ"
+    assert {n["award"] for n in noms} == {"Giấy khen của Chủ tịch UBND xã"}
+
+
+def test_registration_states_no_results():
+    body = ["Thôn đăng ký đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2025.",
+            "Không để xảy ra vụ việc phức tạp về an ninh, trật tự."]
+    f = fields_of(header("BẢN ĐĂNG KÝ") + body + SIGNATURE)
+    assert f["doc_type"] == "ĐK" and f["antt_standard"] is None
+    assert set(f["metrics"].values()) == {None}
+
+
+def test_page_with_nothing_gives_all_nulls():
+    f = read_fields([page(["Trang này không có nội dung hành chính nào cả."])])[0]
+    assert all(v is None for k, v in f.items() if k not in ("metrics", "nominees"))

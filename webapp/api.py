@@ -1,0 +1,239 @@
+"""The JSON API v1 of spec/api.md, over the same services as the pages."""
+from __future__ import annotations
+
+import tempfile
+from functools import wraps
+from pathlib import Path
+
+from flask import Blueprint, g, jsonify, request, send_file
+from sqlalchemy import select, text
+
+import settings
+from storage.db import write_session
+from storage.models import Campaign, Dossier
+from webapp import serializers
+from webapp.downloads import document_file
+from workflows import accounts, queue, services
+from workflows.errors import Invalid, Unauthorized
+from workflows.machine import STATES
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def token_required(view):
+    """Resolve `Authorization: Bearer <token>` to g.user, or answer 401."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        user = accounts.token_user(g.db, token.strip()) if scheme.lower() == "bearer" and token else None
+        if user is None:
+            raise Unauthorized("Thiếu mã truy cập hoặc mã đã hết hạn, bị thu hồi.")
+        g.user = user
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid("Nội dung yêu cầu phải là một đối tượng JSON.", "body")
+    return data
+
+
+@bp.post("/token")
+def token():
+    """Exchange a username and password for a bearer token."""
+    data = body()
+    with write_session() as session:
+        user = accounts.authenticate(session, str(data.get("username") or ""), str(data.get("password") or ""))
+        if user is None:
+            raise Unauthorized("Sai tên đăng nhập hoặc mật khẩu.")
+        tok, expires = accounts.issue_token(session, user, settings.get().token_ttl_hours)
+        return jsonify(token=tok, role=user.role, expires_at=expires.isoformat())
+
+
+@bp.delete("/token")
+@token_required
+def revoke():
+    """Revoke the token this request carries."""
+    with write_session() as session:
+        accounts.revoke_token(session, request.headers["Authorization"].partition(" ")[2].strip())
+    return "", 204
+
+
+@bp.get("/health")
+def health():
+    """Database, Redis and worker status; 503 naming the failing part."""
+    try:
+        g.db.execute(text("SELECT 1"))
+        db = "ok"
+    except Exception:
+        db = "down"
+    redis_ok, workers = queue.health()
+    status = {"db": db, "redis": "ok" if redis_ok else "down", "workers": workers}
+    return jsonify(status), 200 if db == "ok" and redis_ok else 503
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The machine-readable description of this API."""
+    from webapp.openapi import SPEC
+
+    return jsonify(SPEC)
+
+
+@bp.get("/me")
+@token_required
+def me():
+    """Who the token belongs to."""
+    u = g.user
+    return jsonify(username=u.username, full_name=u.full_name, role=u.role, unit_id=u.unit_id)
+
+
+@bp.get("/units")
+@token_required
+def units():
+    """Units the caller may see."""
+    return jsonify([{"id": u.id, "name": u.name, "kind": u.kind} for u in services.visible_units(g.db, g.user)])
+
+
+@bp.get("/campaigns")
+@token_required
+def campaigns():
+    """The commune's campaign years."""
+    rows = g.db.scalars(select(Campaign).where(Campaign.commune_id == g.user.commune_id).order_by(Campaign.year))
+    return jsonify([{"id": c.id, "year": c.year, "report_deadline": c.report_deadline and c.report_deadline.isoformat()}
+                    for c in rows])
+
+
+@bp.post("/dossiers")
+@token_required
+def register():
+    """Register a unit for a campaign year."""
+    data = body()
+    dossier_id = services.register(g.user.id, data.get("unit_id"), data.get("campaign_id"), data.get("targets"))
+    return jsonify(_dossier(dossier_id)), 201
+
+
+@bp.get("/dossiers")
+@token_required
+def list_dossiers():
+    """The dossiers the caller may see, filtered by state and campaign."""
+    stmt = services.visible_dossiers(g.user).order_by(Dossier.id)
+    state, campaign_id = request.args.get("state"), request.args.get("campaign_id")
+    if state:
+        if state not in STATES:
+            raise Invalid(f"Trạng thái “{state}” không hợp lệ.", "state")
+        stmt = stmt.where(Dossier.state == state)
+    if campaign_id:
+        if not campaign_id.isdigit():
+            raise Invalid("“campaign_id” phải là số nguyên.", "campaign_id")
+        stmt = stmt.where(Dossier.campaign_id == int(campaign_id))
+    return jsonify([serializers.dossier(g.db, g.user, d) for d in g.db.scalars(stmt)])
+
+
+def _dossier(dossier_id: int) -> dict:
+    g.db.rollback()   # end the read snapshot taken before the write
+    return serializers.dossier(g.db, g.user, services.get_dossier(g.db, g.user, dossier_id))
+
+
+@bp.get("/dossiers/<int:dossier_id>")
+@token_required
+def get_dossier(dossier_id: int):
+    """One dossier."""
+    return jsonify(_dossier(dossier_id))
+
+
+@bp.post("/dossiers/<int:dossier_id>/reports")
+@token_required
+def upload_report(dossier_id: int):
+    """Upload a report file; it is validated now and read in the background."""
+    services.check_may_submit(g.user.id, dossier_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid("Thiếu tệp báo cáo (trường “file”).", "file")
+    report_id = save_and_submit(upload, g.user.id, dossier_id)
+    return jsonify(report_id=report_id, status="queued"), 202
+
+
+def save_and_submit(upload, actor_id: int, dossier_id: int) -> int:
+    """Spool the upload to a private temp file, hand it to the service, and always remove the temp file."""
+    tmp_dir = settings.get().tmp_dir
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=tmp_dir, prefix="upload-", delete=False) as tmp:
+        upload.save(tmp)
+    path = Path(tmp.name)
+    try:
+        return services.submit_report(actor_id, dossier_id, path, upload.filename)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+@bp.get("/reports/<int:report_id>")
+@token_required
+def get_report(report_id: int):
+    """A report version with its status and fields."""
+    return jsonify(serializers.report(services.get_report(g.db, g.user, report_id), full=True))
+
+
+@bp.put("/reports/<int:report_id>/fields")
+@token_required
+def put_fields(report_id: int):
+    """Correct a report's fields (stored as a new version)."""
+    data = body()
+    services.correct_fields(g.user.id, report_id, data.get("fields", data))
+    g.db.rollback()   # end the read snapshot taken before the write
+    return jsonify(serializers.report(services.get_report(g.db, g.user, report_id), full=True))
+
+
+@bp.post("/reports/<int:report_id>/retry")
+@token_required
+def retry_report(report_id: int):
+    """Run a failed report's reading again."""
+    services.retry_report(g.user.id, report_id)
+    return jsonify(report_id=report_id, status="queued"), 202
+
+
+@bp.post("/dossiers/<int:dossier_id>/actions/<action>")
+@token_required
+def action(dossier_id: int, action: str):
+    """Fire a workflow action on a dossier."""
+    data = request.get_json(silent=True)
+    services.act(g.user.id, dossier_id, action, data if isinstance(data, dict) else {})
+    return jsonify(_dossier(dossier_id))
+
+
+@bp.post("/approvals")
+@token_required
+def approvals():
+    """Approve several appraised dossiers with one decision."""
+    data = body()
+    decision_id, doc_ids = services.approve(g.user.id, data.get("dossier_ids"), data.get("comment"))
+    g.db.rollback()   # end the read snapshot taken before the write
+    docs = [services.get_document(g.db, g.user, i) for i in doc_ids]
+    return jsonify(decision=serializers.document(docs[0], short=True),
+                   documents=[serializers.document(d) for d in docs]), 201
+
+
+@bp.get("/dossiers/<int:dossier_id>/history")
+@token_required
+def history(dossier_id: int):
+    """Every step of a dossier, oldest first."""
+    return jsonify([serializers.transition(t) for t in services.history(g.db, g.user, dossier_id)])
+
+
+@bp.get("/documents/<int:document_id>")
+@token_required
+def document(document_id: int):
+    """A generated document's metadata."""
+    return jsonify(serializers.document(services.get_document(g.db, g.user, document_id)))
+
+
+@bp.get("/documents/<int:document_id>/file")
+@token_required
+def document_download(document_id: int):
+    """The document as .docx (default) or .pdf."""
+    fmt = request.args.get("format", "docx")
+    if fmt not in ("docx", "pdf"):
+        raise Invalid("“format” phải là docx hoặc pdf.", "format")
+    return document_file(services.get_document(g.db, g.user, document_id), fmt)

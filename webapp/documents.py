@@ -1,0 +1,69 @@
+"""Generated documents: list, details, downloads, and one PDF of all certificates of a decision."""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, g, render_template, request, send_file
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from storage.files import store
+from storage.models import Document
+from webapp.downloads import document_file, download_name
+from workflows import services
+from workflows.errors import Conflict, Invalid
+
+bp = Blueprint("documents", __name__)
+
+
+def me():
+    return services.actor(g.db, current_user.id)
+
+
+@bp.get("/documents")
+@login_required
+def index():
+    """Every document the user may see, newest first."""
+    kind = request.args.get("kind") or None
+    stmt = services.visible_documents(me())
+    if kind:
+        stmt = stmt.where(Document.kind == kind)
+    return render_template("documents/index.html", docs=g.db.scalars(stmt.limit(500)).all(), kind=kind)
+
+
+@bp.get("/documents/<int:document_id>")
+@login_required
+def show(document_id: int):
+    """A document with its downloads (and, for a decision, its certificates)."""
+    user = me()
+    doc = services.get_document(g.db, user, document_id)
+    children = [c for c in g.db.scalars(select(Document).where(Document.parent_id == doc.id).order_by(Document.id))
+                if services.may_see_document(g.db, user, c)]
+    return render_template("documents/show.html", doc=doc, children=children)
+
+
+@bp.get("/documents/<int:document_id>/file")
+@login_required
+def download(document_id: int):
+    """Download as .docx or .pdf."""
+    fmt = request.args.get("format", "docx")
+    if fmt not in ("docx", "pdf"):
+        raise Invalid("Định dạng phải là docx hoặc pdf.", "format")
+    return document_file(services.get_document(g.db, me(), document_id), fmt)
+
+
+@bp.get("/documents/<int:document_id>/certificates.pdf")
+@login_required
+def print_certificates(document_id: int):
+    """All giấy khen of a decision merged into one PDF, for printing at once."""
+    import doc_templates
+
+    user = me()
+    decision = services.get_document(g.db, user, document_id)
+    certs = [c for c in g.db.scalars(select(Document).where(Document.parent_id == decision.id).order_by(Document.id))
+             if services.may_see_document(g.db, user, c)]
+    if not certs or any(c.pdf_sha256 is None for c in certs):
+        raise Conflict("Bản PDF của các giấy khen đang được tạo, vui lòng thử lại sau ít phút.")
+    merged = doc_templates.merge_pdfs([store().read(c.pdf_sha256) for c in certs])
+    name = download_name(f"giay-khen-{decision.number or decision.id}".replace("/", "-"), "pdf")
+    return send_file(io.BytesIO(merged), mimetype="application/pdf", as_attachment=True, download_name=name)

@@ -1,0 +1,223 @@
+"""Dossier pages: list, registration, the dossier itself, upload, and the officers' actions."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from storage import previews
+from storage.models import Campaign, Dossier
+from webapp import serializers
+from webapp.api import save_and_submit
+from webapp.downloads import report_file
+from webapp.forms import optional_int
+from workflows import services
+from workflows.errors import Invalid, NotFound
+from workflows.fields import FIELD_LABELS, METRICS, RATINGS, STRING_FIELDS
+from workflows.machine import STATES
+
+bp = Blueprint("dossiers", __name__)
+
+
+def me():
+    return services.actor(g.db, current_user.id)
+
+
+@bp.get("/dossiers")
+@login_required
+def index():
+    """All dossiers the user may see, filtered by state, unit and year."""
+    user = me()
+    stmt = services.visible_dossiers(user).order_by(Dossier.id)
+    state = request.args.get("state") or None
+    unit_id = request.args.get("unit_id", type=int)
+    campaign_id = request.args.get("campaign_id", type=int)
+    if state in STATES:
+        stmt = stmt.where(Dossier.state == state)
+    if unit_id:
+        stmt = stmt.where(Dossier.unit_id == unit_id)
+    if campaign_id:
+        stmt = stmt.where(Dossier.campaign_id == campaign_id)
+    campaigns = g.db.scalars(select(Campaign).where(Campaign.commune_id == user.commune_id)
+                             .order_by(Campaign.year.desc())).all()
+    return render_template("dossiers/index.html", dossiers=g.db.scalars(stmt).all(), states=STATES,
+                           units=services.visible_units(g.db, user), campaigns=campaigns,
+                           selected={"state": state, "unit_id": unit_id, "campaign_id": campaign_id})
+
+
+@bp.route("/dossiers/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Register a unit for a campaign year, with its targets."""
+    user = me()
+    units = services.visible_units(g.db, user)
+    campaigns = g.db.scalars(select(Campaign).where(Campaign.commune_id == user.commune_id)
+                             .order_by(Campaign.year.desc())).all()
+    if request.method == "POST":
+        targets = {k: optional_int(request.form.get(f"target_{k}"), FIELD_LABELS[k]) for k in METRICS}
+        dossier_id = services.register(user.id, request.form.get("unit_id", type=int),
+                                       request.form.get("campaign_id", type=int),
+                                       {k: v for k, v in targets.items() if v is not None})
+        flash("Đã đăng ký thi đua; bản đăng ký đã được tạo.", "success")
+        return redirect(url_for(".show", dossier_id=dossier_id))
+    return render_template("dossiers/new.html", units=units, campaigns=campaigns, metrics=METRICS,
+                           preset_unit=request.args.get("unit_id", type=int))
+
+
+@bp.get("/dossiers/<int:dossier_id>")
+@login_required
+def show(dossier_id: int):
+    """The dossier: state, actions, reports with fields, nominees, documents, timeline."""
+    user = me()
+    dossier = services.get_dossier(g.db, user, dossier_id)
+    report = dossier.reports[-1] if dossier.reports else None
+    return render_template("dossiers/show.html", d=dossier, report=report, user=user,
+                           actions=services.allowed_actions(user, dossier),
+                           documents=services.dossier_documents(g.db, dossier.id),
+                           may_correct=_may_correct(user, dossier, report),
+                           string_fields=STRING_FIELDS, metrics=METRICS, ratings=RATINGS)
+
+
+def _may_correct(user, dossier, report) -> bool:
+    from workflows.machine import allowed_actions
+
+    return bool(report and report.status in ("done", "failed")
+                and "correct_fields" in allowed_actions(dossier.state, user.role))
+
+
+@bp.route("/dossiers/<int:dossier_id>/upload", methods=["GET", "POST"])
+@login_required
+def upload(dossier_id: int):
+    """Upload the report file (PDF or images); it is read in the background."""
+    user = me()
+    dossier = services.get_dossier(g.db, user, dossier_id)
+    if request.method == "POST":
+        services.check_may_submit(user.id, dossier_id)
+        file = request.files.get("file")
+        if file is None or not file.filename:
+            raise Invalid("Chưa chọn tệp báo cáo.", "file")
+        report_id = save_and_submit(file, user.id, dossier_id)
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(report_id=report_id, status="queued",
+                           status_url=url_for(".report_status", report_id=report_id),
+                           dossier_url=url_for(".show", dossier_id=dossier_id)), 202
+        flash("Đã nhận tệp báo cáo; hệ thống đang đọc nội dung.", "success")
+        return redirect(url_for(".show", dossier_id=dossier_id))
+    return render_template("dossiers/upload.html", d=dossier)
+
+
+@bp.get("/reports/<int:report_id>/status")
+@login_required
+def report_status(report_id: int):
+    """Progress of a report's reading, polled by the page."""
+    report = services.get_report(g.db, me(), report_id)
+    return jsonify(id=report.id, status=report.status, done=report.progress_done, total=report.pages,
+                   error=report.error)
+
+
+@bp.get("/reports/<int:report_id>/file")
+@login_required
+def report_download(report_id: int):
+    """The uploaded file, as it was received."""
+    return report_file(services.get_report(g.db, me(), report_id))
+
+
+@bp.get("/reports/<int:report_id>/pages/<int:page>.png")
+@login_required
+def report_page(report_id: int, page: int):
+    """A page of the uploaded file as an image, for checking the extracted fields."""
+    report = services.get_report(g.db, me(), report_id)
+    if not 1 <= page <= report.pages:
+        raise NotFound("Không có trang này.")
+    return send_file(previews.page_png(report.sha256, report.mime, page), mimetype="image/png", max_age=86400)
+
+
+@bp.post("/reports/<int:report_id>/fields")
+@login_required
+def correct(report_id: int):
+    """Save the clerk's or police's corrections as a new version of the fields."""
+    user = me()
+    report = services.get_report(g.db, user, report_id)
+    services.correct_fields(user.id, report_id, _fields_from_form(request.form))
+    flash("Đã lưu phiên bản sửa của các trường.", "success")
+    return redirect(url_for(".show", dossier_id=report.dossier_id))
+
+
+def _fields_from_form(form) -> dict:
+    fields = {k: form.get(k) or None for k in STRING_FIELDS + ("issue_date", "self_rating")}
+    fields["period_year"] = optional_int(form.get("period_year"), "period_year")
+    fields["antt_standard"] = {"true": True, "false": False}.get(form.get("antt_standard"))
+    fields["metrics"] = {k: optional_int(form.get(f"metrics.{k}"), FIELD_LABELS[k]) for k in METRICS}
+    fields["nominees"] = _nominees_from_form(form)
+    return fields
+
+
+def _nominees_from_form(form) -> list[dict]:
+    rows = zip(form.getlist("n_name"), form.getlist("n_kind"), form.getlist("n_position"), form.getlist("n_award"))
+    return [{"name": name, "kind": kind, "position": pos or None, "award": award or None}
+            for name, kind, pos, award in rows if name.strip()]
+
+
+@bp.post("/reports/<int:report_id>/retry")
+@login_required
+def retry(report_id: int):
+    """Run a failed reading again."""
+    user = me()
+    report = services.get_report(g.db, user, report_id)
+    services.retry_report(user.id, report_id)
+    flash("Đã đưa báo cáo vào hàng đợi để đọc lại.", "success")
+    return redirect(url_for(".show", dossier_id=report.dossier_id))
+
+
+@bp.route("/dossiers/<int:dossier_id>/forward", methods=["GET", "POST"])
+@login_required
+def forward(dossier_id: int):
+    """The police confirm the nominee list and forward the dossier to appraisal."""
+    user = me()
+    dossier = services.get_dossier(g.db, user, dossier_id)
+    if request.method == "POST":
+        services.forward(user.id, dossier_id, _nominees_from_form(request.form), request.form.get("comment"))
+        flash("Đã chuyển hồ sơ sang thẩm định; tờ trình đã được tạo.", "success")
+        return redirect(url_for(".show", dossier_id=dossier_id))
+    return render_template("dossiers/forward.html", d=dossier, report=dossier.reports[-1] if dossier.reports else None)
+
+
+@bp.route("/dossiers/<int:dossier_id>/appraise", methods=["GET", "POST"])
+@login_required
+def appraise(dossier_id: int):
+    """Phòng VH-XH: a verdict and a reason per nominee."""
+    user = me()
+    dossier = services.get_dossier(g.db, user, dossier_id)
+    if request.method == "POST":
+        verdicts = [{"nominee_id": n.id, "verdict": request.form.get(f"verdict_{n.id}"),
+                     "reason": request.form.get(f"reason_{n.id}")} for n in dossier.nominees]
+        services.appraise(user.id, dossier_id, verdicts, request.form.get("comment"))
+        flash("Đã thẩm định hồ sơ; biên bản thẩm định đã được tạo.", "success")
+        return redirect(url_for(".show", dossier_id=dossier_id))
+    return render_template("dossiers/appraise.html", d=dossier)
+
+
+@bp.post("/dossiers/<int:dossier_id>/return")
+@login_required
+def return_(dossier_id: int):
+    """Send the dossier back to the unit with a reason."""
+    services.return_dossier(me().id, dossier_id, request.form.get("comment"))
+    flash("Đã trả hồ sơ về đơn vị.", "success")
+    return redirect(url_for(".show", dossier_id=dossier_id))
+
+
+@bp.post("/dossiers/<int:dossier_id>/reject")
+@login_required
+def reject(dossier_id: int):
+    """The Chairman declines the dossier, with a reason."""
+    services.reject(me().id, dossier_id, request.form.get("comment"))
+    flash("Đã ghi nhận không phê duyệt hồ sơ.", "success")
+    return redirect(url_for(".show", dossier_id=dossier_id))
+
+
+@bp.get("/dossiers/<int:dossier_id>.json")
+@login_required
+def as_json(dossier_id: int):
+    """The dossier as the API shapes it (used by the page's live refresh)."""
+    user = me()
+    return jsonify(serializers.dossier(g.db, user, services.get_dossier(g.db, user, dossier_id)))

@@ -1,0 +1,67 @@
+"""Errors mapped to HTTP once: a JSON body under /api/, a Vietnamese page elsewhere."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from extractors.probe import ProbeError, UnsupportedType
+from workflows import errors as wf
+
+log = logging.getLogger(__name__)
+
+STATUS = [
+    (wf.Unauthorized, 401), (wf.NotFound, 404), (wf.UnknownAction, 404), (wf.Forbidden, 403),
+    (wf.WrongState, 409), (wf.Conflict, 409), (wf.CommentRequired, 422), (wf.Invalid, 422),
+    (UnsupportedType, 415), (ProbeError, 422),
+]
+
+HTTP_MESSAGES = {
+    400: ("bad_request", "Yêu cầu không hợp lệ."),
+    401: ("unauthorized", "Chưa đăng nhập hoặc phiên làm việc đã hết hạn."),
+    403: ("forbidden", "Bạn không có quyền thực hiện thao tác này."),
+    404: ("not_found", "Không tìm thấy trang hoặc tài nguyên yêu cầu."),
+    405: ("method_not_allowed", "Phương thức không được hỗ trợ."),
+    413: ("file_too_large", "Tệp quá lớn, vượt giới hạn cho phép."),
+    415: ("unsupported_type", "Loại tệp không được hỗ trợ."),
+    429: ("too_many_requests", "Quá nhiều yêu cầu, vui lòng thử lại sau."),
+    500: ("internal_error", "Lỗi hệ thống. Thao tác chưa được thực hiện; vui lòng thử lại hoặc báo quản trị."),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None):
+    if wants_json():
+        body = {"error": {"code": code, "message": message}}
+        if field:
+            body["error"]["field"] = field
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def status_of(exc: Exception) -> int:
+    return next(status for cls, status in STATUS if isinstance(exc, cls))
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(wf.WorkflowError)
+    @app.errorhandler(ProbeError)
+    def _domain(exc):
+        return error_response(status_of(exc), exc.code, exc.message, getattr(exc, "field", None))
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        code, message = HTTP_MESSAGES.get(exc.code, ("http_error", exc.description or "Lỗi."))
+        if exc.code == 400 and "CSRF" in (exc.description or ""):
+            code, message = "csrf", "Phiên biểu mẫu đã hết hạn, vui lòng tải lại trang và thử lại."
+        return error_response(exc.code or 500, code, message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        code, message = HTTP_MESSAGES[500]
+        return error_response(500, code, message)

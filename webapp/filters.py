@@ -1,0 +1,45 @@
+"""Jinja filters: Vietnamese labels and dates."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from flask import Flask
+
+from workflows.documents import UNIT_KIND_LABELS
+from workflows.fields import FIELD_LABELS
+from workflows.machine import ACTION_LABELS, ROLE_LABELS, STATE_LABELS
+
+DOC_KIND_LABELS = {
+    "dang_ky": "Bản đăng ký thi đua", "to_trinh": "Tờ trình đề nghị khen thưởng",
+    "bien_ban_tham_dinh": "Biên bản thẩm định", "quyet_dinh": "Quyết định khen thưởng",
+    "giay_khen": "Giấy khen", "bao_cao_tong_hop": "Báo cáo tổng hợp",
+}
+REPORT_STATUS_LABELS = {"queued": "Đang chờ xử lý", "running": "Đang đọc", "done": "Đã đọc xong",
+                        "failed": "Lỗi khi đọc"}
+NOMINEE_KIND_LABELS = {"collective": "Tập thể", "individual": "Cá nhân"}
+VERDICT_LABELS = {"accepted": "Đủ điều kiện", "refused": "Không đủ điều kiện", None: "Chưa thẩm định"}
+
+
+def vn_datetime(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return aware.astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+def vn_date(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def register_filters(app: Flask) -> None:
+    labels = {
+        "state_label": STATE_LABELS, "action_label": ACTION_LABELS, "role_label": ROLE_LABELS,
+        "unit_kind_label": UNIT_KIND_LABELS, "doc_kind_label": DOC_KIND_LABELS,
+        "report_status_label": REPORT_STATUS_LABELS, "nominee_kind_label": NOMINEE_KIND_LABELS,
+        "verdict_label": VERDICT_LABELS, "field_label": FIELD_LABELS,
+    }
+    for name, table in labels.items():
+        app.add_template_filter(lambda v, t=table: t.get(v, v if v is not None else ""), name)
+    app.add_template_filter(vn_datetime, "vn_datetime")
+    app.add_template_filter(vn_date, "vn_date")
+    app.jinja_env.globals.update(STATE_LABELS=STATE_LABELS, UNIT_KIND_LABELS=UNIT_KIND_LABELS)

@@ -1,0 +1,70 @@
+"""The home inbox (“việc cần làm”), the Chairman's batch approval and the public certificate check."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from storage.models import Campaign, Document, Dossier, Unit
+from webapp.forms import int_list
+from workflows import services
+
+bp = Blueprint("pages", __name__)
+
+
+def me():
+    return services.actor(g.db, current_user.id)
+
+
+def latest_campaign(user) -> Campaign | None:
+    return g.db.scalar(select(Campaign).where(Campaign.commune_id == user.commune_id)
+                       .order_by(Campaign.year.desc()).limit(1))
+
+
+@bp.get("/")
+@login_required
+def inbox():
+    """The user's to-do list: dossiers waiting for them, units still to register."""
+    user = me()
+    campaign = latest_campaign(user)
+    dossiers = g.db.scalars(services.visible_dossiers(user).order_by(Dossier.updated_at)).all()
+    todo = [(d, services.allowed_actions(user, d)) for d in dossiers]
+    todo = [(d, acts) for d, acts in todo if acts]
+    unregistered = []
+    if campaign and user.role in ("unit_staff", "police"):
+        registered = {d.unit_id for d in dossiers if d.campaign_id == campaign.id}
+        unregistered = [u for u in services.visible_units(g.db, user) if u.id not in registered]
+    failed = [r for d in dossiers for r in d.reports[-1:] if r.status == "failed"]
+    return render_template("inbox.html", todo=todo, unregistered=unregistered, campaign=campaign,
+                           failed=failed, counts=services.count_by_state(g.db, user))
+
+
+@bp.route("/approvals", methods=["GET", "POST"])
+@login_required
+def approvals():
+    """The Chairman approves several appraised dossiers with one decision."""
+    user = me()
+    if user.role != "chairman":
+        abort(403)
+    if request.method == "POST":
+        ids = int_list(request.form.getlist("dossier_ids"))
+        if not ids:
+            flash("Chọn ít nhất một hồ sơ để phê duyệt.", "error")
+            return redirect(url_for(".approvals"))
+        decision_id, docs = services.approve(user.id, ids, request.form.get("comment"))
+        flash(f"Đã phê duyệt {len(ids)} hồ sơ; đã tạo quyết định và {len(docs) - 1} giấy khen.", "success")
+        return redirect(url_for("documents.show", document_id=decision_id))
+    stmt = services.visible_dossiers(user).where(Dossier.state == "appraised").order_by(Dossier.id)
+    rows = [(d, services.allowed_actions(user, d)) for d in g.db.scalars(stmt)]
+    return render_template("approvals.html", rows=rows)
+
+
+@bp.get("/verify/<code>")
+def verify(code: str):
+    """Public check that a giấy khen is genuine."""
+    doc = g.db.scalar(select(Document).where(Document.verify_code == code, Document.kind == "giay_khen"))
+    if doc is None:
+        return render_template("verify.html", doc=None), 404
+    decision = g.db.get(Document, doc.parent_id)
+    unit = g.db.get(Unit, g.db.get(Dossier, doc.dossier_ids[0]).unit_id)
+    return render_template("verify.html", doc=doc, decision=decision, unit=unit)

@@ -1,0 +1,57 @@
+"""Rows → the JSON shapes of spec/api.md."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy.orm import Session
+
+from storage.models import Document, Dossier, Report, Transition, User
+from workflows import services
+
+
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+
+
+def report(r: Report, full: bool = False) -> dict:
+    out = {"id": r.id, "filename": r.filename, "status": r.status, "fields": r.current_fields}
+    if full:
+        out.update(sha256=r.sha256, pages=r.pages, error=r.error, provenance=r.provenance,
+                   submitted_at=iso(r.submitted_at), progress={"done": r.progress_done, "total": r.pages},
+                   machine_fields=r.fields, quality=r.quality,
+                   versions=[{"version": c.version, "at": iso(c.at)} for c in r.corrections])
+    return out
+
+
+def nominee(n) -> dict:
+    return {"id": n.id, "name": n.name, "kind": n.kind, "position": n.position, "award": n.award,
+            "verdict": n.verdict, "reason": n.reason}
+
+
+def document(d: Document, short: bool = False) -> dict:
+    out = {"id": d.id, "kind": d.kind, "number": d.number, "date": d.issued_on.isoformat()}
+    if not short:
+        out.update(dossier_ids=d.dossier_ids, sha256=d.sha256, pdf_ready=d.pdf_sha256 is not None, title=d.title)
+    return out
+
+
+def dossier(session: Session, user: User, d: Dossier) -> dict:
+    return {
+        "id": d.id,
+        "unit": {"id": d.unit.id, "name": d.unit.name, "kind": d.unit.kind},
+        "campaign_id": d.campaign_id,
+        "state": d.state,
+        "targets": d.targets or {},
+        "allowed_actions": services.allowed_actions(user, d),
+        "reports": [report(r) for r in d.reports],
+        "nominees": [nominee(n) for n in d.nominees],
+        "documents": [{"id": doc.id, "kind": doc.kind, "number": doc.number}
+                      for doc in services.dossier_documents(session, d.id)],
+    }
+
+
+def transition(t: Transition) -> dict:
+    return {"at": iso(t.at), "actor": t.actor.username, "actor_name": t.actor.full_name, "role": t.role,
+            "action": t.action, "from": t.from_state, "to": t.to_state, "comment": t.comment}

@@ -1,0 +1,1 @@
+"""The workflow: the state machine (pure), the use cases, and the background jobs."""

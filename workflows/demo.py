@@ -1,0 +1,104 @@
+"""Demo data for an empty database: `python -m workflows.demo` (refused in production mode)."""
+from __future__ import annotations
+
+import secrets
+import sys
+from datetime import date
+
+from sqlalchemy import func, select
+
+from storage.db import write_session
+from storage.models import Campaign, Commune, Unit, User
+from workflows.accounts import hash_password
+
+UNITS = [
+    ("Trường Mầm non Phượng Tiến", "school"),
+    ("Trường Tiểu học Phượng Tiến", "school"),
+    ("Trường THCS Phượng Tiến", "school"),
+    ("Trường Tiểu học và THCS Phượng Tiến 2", "school"),
+    ("Xóm Khuôn Lân", "hamlet"),
+    ("Xóm Na Pục", "hamlet"),
+    ("Xóm Thâm Tý", "hamlet"),
+    ("Xóm Làng Mố", "hamlet"),
+    ("Xóm Nà Lẹng", "hamlet"),
+    ("Xóm Đồng Tâm", "hamlet"),
+    ("Xóm Phụ Cơ", "hamlet"),
+    ("Xóm Đồng Hút", "hamlet"),
+    ("Công ty TNHH May Tân Dương", "enterprise"),
+    ("Hợp tác xã Chè An Thịnh", "enterprise"),
+    ("Công ty Cổ phần Gạch Tuynel Định Hóa", "enterprise"),
+    ("Trạm Y tế xã Phượng Tiến", "agency"),
+    ("Bưu điện văn hóa xã Phượng Tiến", "agency"),
+    ("Văn phòng HĐND và UBND xã Phượng Tiến", "agency"),
+    ("Hội Cựu chiến binh xã Phượng Tiến", "organisation"),
+    ("Đoàn Thanh niên xã Phượng Tiến", "organisation"),
+]
+
+LEGAL_BASES = [
+    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",
+    "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
+    "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết thi hành một số điều của "
+    "Luật Thi đua, khen thưởng",
+    "Căn cứ Quyết định số 2447/QĐ-TTg ngày 06 tháng 11 năm 2025 của Thủ tướng Chính phủ về Phong trào thi đua "
+    "“Toàn dân bảo vệ an ninh Tổ quốc”",
+]
+
+OFFICERS = [
+    ("admin", "Nguyễn Văn Quản", "admin", "Cán bộ công nghệ thông tin", False),
+    ("congan", "Lương Công Toàn", "police", "Trưởng Công an xã", False),
+    ("vhxh", "Hoàng Thị Thu Hà", "vhxh", "Trưởng phòng Văn hóa - Xã hội", False),
+    ("chutich", "Ma Văn Thành", "chairman", "Chủ tịch UBND xã", False),
+    ("phochutich", "Chu Tiến Dũng", "chairman", "Phó Chủ tịch UBND xã", True),
+]
+
+
+def is_empty() -> bool:
+    with write_session() as session:
+        return session.scalar(select(func.count()).select_from(Commune)) == 0
+
+
+def load(password: str) -> list[tuple[str, str, str]]:
+    """Create the demo commune, units, campaign 2026 and accounts; returns (username, name, role)."""
+    pw_hash = hash_password(password)      # one hash for all demo accounts: same password, and fast
+    with write_session() as session:
+        commune = Commune(name="Phượng Tiến", kind="xã", province="Thái Nguyên", chairman_name="Ma Văn Thành",
+                          legal_bases=LEGAL_BASES)
+        session.add(commune)
+        session.flush()
+        units = [Unit(commune_id=commune.id, name=n, kind=k) for n, k in UNITS]
+        session.add_all(units)
+        session.add(Campaign(commune_id=commune.id, year=2026, register_deadline=date(2026, 3, 31),
+                             report_deadline=date(2026, 11, 30), hamlet_report_deadline=date(2026, 11, 20),
+                             province_report_deadline=date(2026, 11, 30)))
+        session.flush()
+        accounts = [User(username=u, full_name=n, role=r, title=t, signs_as_deputy=dep, password_hash=pw_hash,
+                         commune_id=commune.id) for u, n, r, t, dep in OFFICERS]
+        accounts += [User(username=f"donvi{i:02d}", full_name=f"Cán bộ {unit.name}", role="unit_staff",
+                          unit_id=unit.id, password_hash=pw_hash, commune_id=commune.id, title="Văn thư đơn vị")
+                     for i, unit in enumerate(units, 1)]
+        session.add_all(accounts)
+        return [(a.username, a.full_name, a.role) for a in accounts]
+
+
+def main() -> int:
+    import settings
+
+    cfg = settings.get()
+    if cfg.is_production:
+        print("Chế độ production: không nạp dữ liệu mẫu.", file=sys.stderr)
+        return 0
+    if not is_empty():
+        print("Cơ sở dữ liệu đã có dữ liệu; không nạp dữ liệu mẫu.")
+        return 0
+    password = cfg.demo_password or secrets.token_urlsafe(9)
+    accounts = load(password)
+    print("Đã nạp dữ liệu mẫu: xã Phượng Tiến, %d đơn vị, đợt thi đua 2026." % len(UNITS))
+    print("Tài khoản mẫu (mật khẩu chung: %s%s):" % (password, "" if cfg.demo_password else " — chỉ in một lần"))
+    for username, name, role in accounts[:len(OFFICERS)]:
+        print(f"  {username:<11} {role:<10} {name}")
+    print(f"  donvi01 … donvi{len(UNITS):02d}  unit_staff  cán bộ của từng đơn vị, theo thứ tự danh sách đơn vị")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Numbers from the register: per issuer per year from 01, unique and gap-free under concurrency.
+
+The counter row is incremented with one UPDATE … RETURNING inside the caller's transaction: on
+PostgreSQL the row stays locked until that transaction ends, on SQLite the write transaction is
+exclusive; a rolled-back transaction gives its number back, so no number is consumed without a document.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.models import NumberRegister, RegisterEntry
+
+
+def doc_number(seq: int, type_code: str | None, issuer_code: str) -> str:
+    """“05/QĐ-UBND”; a công văn has no type code: “12/UBND-VX”."""
+    return f"{seq:02d}/{type_code}-{issuer_code}" if type_code else f"{seq:02d}/{issuer_code}"
+
+
+def _ensure_register(session: Session, issuer_code: str, year: int) -> None:
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(NumberRegister).values(issuer_code=issuer_code, year=year, last_seq=0)
+    session.execute(stmt.on_conflict_do_nothing(index_elements=["issuer_code", "year"]))
+
+
+def take(session: Session, *, issuer_code: str, type_code: str | None, kind: str, on: date,
+         actor_id: int, note: str | None = None) -> RegisterEntry:
+    """Take the next number of `issuer_code` for the year of `on` and record it."""
+    _ensure_register(session, issuer_code, on.year)
+    register_id, seq = session.execute(
+        update(NumberRegister)
+        .where(NumberRegister.issuer_code == issuer_code, NumberRegister.year == on.year)
+        .values(last_seq=NumberRegister.last_seq + 1)
+        .returning(NumberRegister.id, NumberRegister.last_seq)
+    ).one()
+    entry = RegisterEntry(register_id=register_id, seq=seq, number=doc_number(seq, type_code, issuer_code),
+                          kind=kind, issued_on=on, actor_id=actor_id, note=note)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def cancel(session: Session, entry_id: int, note: str) -> RegisterEntry:
+    """Mark a number cancelled; it stays in the register and is never reused."""
+    entry = session.get(RegisterEntry, entry_id)
+    entry.status, entry.note = "cancelled", note
+    return entry
+
+
+def entries(session: Session, year: int | None = None) -> list[RegisterEntry]:
+    stmt = select(RegisterEntry).join(NumberRegister).order_by(NumberRegister.issuer_code, RegisterEntry.seq)
+    if year:
+        stmt = stmt.where(NumberRegister.year == year)
+    return list(session.scalars(stmt))

@@ -1,0 +1,391 @@
+"""Use cases. Each one checks visibility, role and state (in that order), writes the change and its
+audit row in one transaction, and enqueues any job only after that transaction has committed.
+
+Callers pass ids, never ORM objects; the web pages and the JSON API both call these functions.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+import settings
+from extractors.probe import probe
+from storage.db import read_session, write_session
+from storage.files import store
+from storage.models import (
+    Campaign, Document, DocumentDossier, Dossier, FieldCorrection, Nominee, Report, Transition, Unit, User, utcnow,
+)
+from workflows import documents, machine, queue
+from workflows.errors import Conflict, Forbidden, Invalid, NotFound
+from workflows.fields import clean, clean_nominees, clean_targets
+
+STAFF_ROLES = {"police", "vhxh", "chairman", "admin"}
+
+
+# ---------------------------------------------------------------- visibility
+def actor(session: Session, actor_id: int) -> User:
+    user = session.get(User, actor_id)
+    if user is None or not user.active:
+        raise Forbidden("Tài khoản không còn hiệu lực.")
+    return user
+
+
+def visible_dossiers(user: User) -> Select:
+    """The dossiers `user` may see: a clerk only its unit's, the commune's officers all of the commune's."""
+    stmt = select(Dossier).join(Unit, Dossier.unit_id == Unit.id).where(Unit.commune_id == user.commune_id)
+    if user.role == "unit_staff":
+        stmt = stmt.where(Dossier.unit_id == user.unit_id)
+    return stmt
+
+
+def get_dossier(session: Session, user: User, dossier_id: int, *, lock: bool = False) -> Dossier:
+    stmt = visible_dossiers(user).where(Dossier.id == dossier_id)
+    dossier = session.scalar(stmt.with_for_update(of=Dossier) if lock else stmt)
+    if dossier is None:
+        raise NotFound(f"Không tìm thấy hồ sơ số {dossier_id}.")
+    return dossier
+
+
+def get_report(session: Session, user: User, report_id: int) -> Report:
+    report = session.get(Report, report_id)
+    if report is None:
+        raise NotFound(f"Không tìm thấy báo cáo số {report_id}.")
+    get_dossier(session, user, report.dossier_id)
+    return report
+
+
+def get_document(session: Session, user: User, document_id: int) -> Document:
+    doc = session.get(Document, document_id)
+    if doc is None or not may_see_document(session, user, doc):
+        raise NotFound(f"Không tìm thấy văn bản số {document_id}.")
+    return doc
+
+
+def may_see_document(session: Session, user: User, doc: Document) -> bool:
+    visible = visible_dossiers(user).where(Dossier.id.in_(doc.dossier_ids)).with_only_columns(Dossier.id)
+    return session.scalar(visible.limit(1)) is not None
+
+
+def visible_documents(user: User) -> Select:
+    ids = visible_dossiers(user).with_only_columns(Dossier.id)
+    linked = select(DocumentDossier.document_id).where(DocumentDossier.dossier_id.in_(ids))
+    return select(Document).where(Document.id.in_(linked)).order_by(Document.id.desc())
+
+
+def visible_units(session: Session, user: User) -> list[Unit]:
+    stmt = select(Unit).where(Unit.commune_id == user.commune_id).order_by(Unit.id)
+    if user.role == "unit_staff":
+        stmt = stmt.where(Unit.id == user.unit_id)
+    return list(session.scalars(stmt))
+
+
+def allowed_actions(user: User, dossier: Dossier) -> list[str]:
+    """What this user may do on this dossier now (correct_fields is done on the report, not listed)."""
+    acts = [a for a in machine.allowed_actions(dossier.state, user.role) if a != "correct_fields"]
+    if "approve" in acts and _appraised_by(dossier) == user.id:
+        acts = [a for a in acts if a not in ("approve", "reject")]
+    return acts
+
+
+def _appraised_by(dossier: Dossier) -> int | None:
+    rows = [t for t in dossier.transitions if t.action == "appraise"]
+    return rows[-1].actor_id if rows else None
+
+
+# ---------------------------------------------------------------- the audit row
+def _apply(session: Session, dossier: Dossier, action: str, user: User, comment: str | None = None,
+           files: list[str] | None = None) -> Transition:
+    """Fire `action`; record who/when/from/to/comment in the same transaction."""
+    to = machine.fire(dossier.state, action, user.role, comment)
+    row = Transition(dossier_id=dossier.id, action=action, from_state=dossier.state, to_state=to,
+                     actor_id=user.id, role=user.role, at=utcnow(), comment=_clean_comment(comment),
+                     files=list(files or []))
+    dossier.state, dossier.updated_at = to, row.at
+    session.add(row)
+    return row
+
+
+def _clean_comment(comment) -> str | None:
+    if comment is None:
+        return None
+    if not isinstance(comment, str) or len(comment) > 4000:
+        raise Invalid("“comment” phải là chuỗi ký tự (tối đa 4000 ký tự).", "comment")
+    return unicodedata.normalize("NFC", comment.strip()) or None
+
+
+def today() -> date:
+    return datetime.now(timezone.utc).astimezone().date()
+
+
+# ---------------------------------------------------------------- register
+def register(actor_id: int, unit_id, campaign_id, targets=None) -> int:
+    """A unit's yearly registration (by its clerk, or by the police on its behalf)."""
+    with write_session() as session:
+        user = actor(session, actor_id)
+        unit = _visible_unit(session, user, unit_id)
+        campaign = _campaign(session, user, campaign_id)
+        existing = session.scalar(select(Dossier).where(Dossier.unit_id == unit.id,
+                                                        Dossier.campaign_id == campaign.id))
+        machine.fire(existing.state if existing else machine.NEW, "register", user.role)
+        dossier = Dossier(unit=unit, campaign=campaign, state="registered", targets=clean_targets(targets))
+        session.add(dossier)
+        session.flush()
+        doc = documents.issue_dang_ky(session, store(), dossier=dossier, actor=user, on=today())
+        session.add(Transition(dossier_id=dossier.id, action="register", from_state=None, to_state="registered",
+                               actor_id=user.id, role=user.role, at=utcnow(), files=[doc.sha256]))
+        return dossier.id
+
+
+def _visible_unit(session: Session, user: User, unit_id) -> Unit:
+    if isinstance(unit_id, bool) or not isinstance(unit_id, int):
+        raise Invalid("“unit_id” phải là số nguyên.", "unit_id")
+    unit = session.get(Unit, unit_id)
+    if unit is None or unit.commune_id != user.commune_id or (user.role == "unit_staff" and unit.id != user.unit_id):
+        raise NotFound(f"Không tìm thấy đơn vị số {unit_id}.")
+    return unit
+
+
+def _campaign(session: Session, user: User, campaign_id) -> Campaign:
+    if isinstance(campaign_id, bool) or not isinstance(campaign_id, int):
+        raise Invalid("“campaign_id” phải là số nguyên.", "campaign_id")
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None or campaign.commune_id != user.commune_id:
+        raise NotFound(f"Không tìm thấy đợt thi đua số {campaign_id}.")
+    return campaign
+
+
+# ---------------------------------------------------------------- reports
+def check_may_submit(actor_id: int, dossier_id: int) -> None:
+    """Visibility, role and state, checked before the uploaded file is read."""
+    with read_session() as session:
+        user = actor(session, actor_id)
+        machine.fire(get_dossier(session, user, dossier_id).state, "submit_report", user.role)
+
+
+def safe_filename(name: str | None) -> str:
+    """A display name: no path, no control characters, NFC, at most 200 characters."""
+    name = unicodedata.normalize("NFC", (name or "").replace("\\", "/").split("/")[-1])
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().lstrip(".")
+    return (name or "bao-cao")[-200:]
+
+
+def submit_report(actor_id: int, dossier_id: int, upload: Path, filename: str) -> int:
+    """Validate the uploaded file, store it, record it; the reading runs in a background job."""
+    check_may_submit(actor_id, dossier_id)
+    cfg = settings.get()
+    info = probe(upload, max_pages=cfg.max_pages, max_megapixels=cfg.max_megapixels)
+    sha = store().put_file(upload)
+    with write_session() as session:
+        user = actor(session, actor_id)
+        dossier = get_dossier(session, user, dossier_id, lock=True)
+        _apply(session, dossier, "submit_report", user, files=[sha])
+        report = Report(dossier_id=dossier.id, filename=safe_filename(filename), sha256=sha, mime=info.mime,
+                        size=upload.stat().st_size, pages=info.pages, status="queued", submitted_by_id=user.id,
+                        submitted_at=utcnow())
+        session.add(report)
+        session.flush()
+        report_id = report.id
+    enqueue_report(report_id)
+    return report_id
+
+
+def enqueue_report(report_id: int) -> bool:
+    """Put the report's job on the queue and note when; if Redis is down the sweeper does it later."""
+    with read_session() as session:
+        attempt = session.get(Report, report_id).attempts
+    if not queue.enqueue("workflows.jobs.process_report", report_id, job_id=f"report-{report_id}-{attempt}"):
+        return False
+    with write_session() as session:
+        session.get(Report, report_id).enqueued_at = utcnow()
+    return True
+
+
+def retry_report(actor_id: int, report_id: int) -> None:
+    """Run a failed report's reading again."""
+    with write_session() as session:
+        user = actor(session, actor_id)
+        report = get_report(session, user, report_id)
+        if user.role not in ("unit_staff", "police", "admin"):
+            raise Forbidden("Vai trò này không được chạy lại việc đọc báo cáo.")
+        if report.status != "failed":
+            raise Conflict("Chỉ chạy lại được báo cáo đã xử lý lỗi.")
+        report.status, report.error, report.attempts, report.enqueued_at = "queued", None, report.attempts + 1, None
+        report.progress_done = 0
+    enqueue_report(report_id)
+
+
+def correct_fields(actor_id: int, report_id: int, raw_fields) -> int:
+    """Store a person's correction as a new version (the machine's reading is kept); returns the version."""
+    with write_session() as session:
+        user = actor(session, actor_id)
+        report = get_report(session, user, report_id)
+        dossier = get_dossier(session, user, report.dossier_id, lock=True)
+        machine.fire(dossier.state, "correct_fields", user.role)
+        if report.id != dossier.reports[-1].id:
+            raise Conflict("Chỉ sửa được phiên bản báo cáo mới nhất.")
+        if report.status in ("queued", "running"):
+            raise Conflict("Báo cáo đang được đọc, hãy chờ xử lý xong rồi sửa.")
+        fields = clean(raw_fields)
+        version = len(report.corrections) + 1
+        session.add(FieldCorrection(report_id=report.id, version=version, fields=fields, actor_id=user.id,
+                                    at=utcnow()))
+        _apply(session, dossier, "correct_fields", user, comment=f"Phiên bản {version} của các trường trích xuất",
+               files=[report.sha256])
+        replace_nominees(session, dossier, fields["nominees"])
+        return version
+
+
+def replace_nominees(session: Session, dossier: Dossier, nominees: list[dict]) -> None:
+    """The dossier's nominee list becomes `nominees`; the previous list is kept, marked superseded."""
+    now = utcnow()
+    for old in session.scalars(select(Nominee).where(Nominee.dossier_id == dossier.id,
+                                                     Nominee.superseded_at.is_(None))):
+        old.superseded_at = now
+    for i, n in enumerate(nominees, 1):
+        session.add(Nominee(dossier_id=dossier.id, seq=i, name=n["name"], kind=n["kind"],
+                            position=n.get("position"), award=n.get("award")))
+    session.flush()
+    session.expire(dossier, ["nominees"])
+
+
+# ---------------------------------------------------------------- police, vhxh, chairman
+def forward(actor_id: int, dossier_id: int, nominees=None, comment=None) -> None:
+    """The police confirm the figures and nominees and forward the dossier with a tờ trình."""
+    with write_session() as session:
+        user = actor(session, actor_id)
+        dossier = get_dossier(session, user, dossier_id, lock=True)
+        machine.fire(dossier.state, "forward", user.role)
+        if dossier.reports and dossier.reports[-1].status in ("queued", "running"):
+            raise Conflict("Báo cáo của đơn vị đang được đọc; hãy chờ xử lý xong rồi chuyển.")
+        if nominees is not None:
+            replace_nominees(session, dossier, clean_nominees(nominees))
+        if not dossier.nominees:
+            raise Invalid("Hồ sơ chưa có tập thể, cá nhân nào được đề nghị khen thưởng.", "nominees")
+        doc = documents.issue_to_trinh(session, store(), dossier=dossier, actor=user, on=today())
+        _apply(session, dossier, "forward", user, comment, files=[doc.sha256])
+
+
+def return_dossier(actor_id: int, dossier_id: int, comment) -> None:
+    """Police or vhxh send the dossier back to the unit, with a reason."""
+    with write_session() as session:
+        user = actor(session, actor_id)
+        dossier = get_dossier(session, user, dossier_id, lock=True)
+        _apply(session, dossier, "return", user, _require_text(comment))
+
+
+def _require_text(comment):
+    if comment is not None and not isinstance(comment, str):
+        raise Invalid("“comment” phải là chuỗi ký tự.", "comment")
+    return comment
+
+
+def appraise(actor_id: int, dossier_id: int, verdicts, comment=None) -> None:
+    """Phòng VH-XH rules on every nominee (accepted/refused, with a reason when refused)."""
+    with write_session() as session:
+        user = actor(session, actor_id)
+        dossier = get_dossier(session, user, dossier_id, lock=True)
+        machine.fire(dossier.state, "appraise", user.role)
+        _set_verdicts(dossier, verdicts)
+        session.flush()
+        doc = documents.issue_bien_ban(session, store(), dossier=dossier, actor=user, on=today(), moment=utcnow())
+        _apply(session, dossier, "appraise", user, comment, files=[doc.sha256])
+
+
+def _set_verdicts(dossier: Dossier, verdicts) -> None:
+    if not isinstance(verdicts, list):
+        raise Invalid("“verdicts” phải là một danh sách.", "verdicts")
+    by_id = {n.id: n for n in dossier.nominees}
+    seen = set()
+    for i, v in enumerate(verdicts):
+        where = f"verdicts[{i}]"
+        if not isinstance(v, dict) or v.get("nominee_id") not in by_id or v["nominee_id"] in seen:
+            raise Invalid(f"“{where}.nominee_id” không phải người được đề nghị của hồ sơ này.", f"{where}.nominee_id")
+        if v.get("verdict") not in ("accepted", "refused"):
+            raise Invalid(f"“{where}.verdict” phải là accepted hoặc refused.", f"{where}.verdict")
+        reason = v.get("reason")
+        if reason is not None and not isinstance(reason, str):
+            raise Invalid(f"“{where}.reason” phải là chuỗi ký tự.", f"{where}.reason")
+        reason = unicodedata.normalize("NFC", (reason or "").strip()) or None
+        if v["verdict"] == "refused" and not reason:
+            raise Invalid(f"“{where}.reason”: cần ghi lý do khi không đủ điều kiện.", f"{where}.reason")
+        seen.add(v["nominee_id"])
+        by_id[v["nominee_id"]].verdict, by_id[v["nominee_id"]].reason = v["verdict"], reason
+    missing = [n.name for n in dossier.nominees if n.id not in seen]
+    if missing:
+        raise Invalid(f"Chưa có kết quả thẩm định cho: {', '.join(missing)}.", "verdicts")
+
+
+def reject(actor_id: int, dossier_id: int, comment) -> None:
+    with write_session() as session:
+        user = actor(session, actor_id)
+        dossier = get_dossier(session, user, dossier_id, lock=True)
+        _check_separation(dossier, user)
+        _apply(session, dossier, "reject", user, _require_text(comment))
+
+
+def _check_separation(dossier: Dossier, user: User) -> None:
+    if user.role == "chairman" and _appraised_by(dossier) == user.id:
+        raise Forbidden("Người đã thẩm định hồ sơ không được phê duyệt hồ sơ đó.")
+
+
+def approve(actor_id: int, dossier_ids, comment=None) -> tuple[int, list[int]]:
+    """Approve appraised dossiers together: one quyết định, one giấy khen per accepted nominee."""
+    if not isinstance(dossier_ids, list) or not dossier_ids or len(dossier_ids) > 500 \
+            or not all(isinstance(i, int) and not isinstance(i, bool) for i in dossier_ids):
+        raise Invalid("“dossier_ids” phải là danh sách số hồ sơ (1–500 hồ sơ).", "dossier_ids")
+    with write_session() as session:
+        user = actor(session, actor_id)
+        dossiers = [get_dossier(session, user, i, lock=True) for i in sorted(set(dossier_ids))]
+        for d in dossiers:
+            machine.fire(d.state, "approve", user.role)     # 403 before 409, per dossier
+            _check_separation(d, user)
+        if len({d.campaign_id for d in dossiers}) > 1:
+            raise Invalid("Các hồ sơ phê duyệt cùng lúc phải thuộc cùng một đợt thi đua.", "dossier_ids")
+        if not any(n.verdict == "accepted" for d in dossiers for n in d.nominees):
+            raise Invalid("Không có tập thể, cá nhân nào đủ điều kiện khen thưởng trong các hồ sơ đã chọn.",
+                          "dossier_ids")
+        decision, certificates = documents.issue_decision(session, store(), dossiers=dossiers, actor=user,
+                                                          on=today(), public_url=settings.get().public_url)
+        for d in dossiers:
+            _apply(session, d, "approve", user, comment,
+                   files=[decision.sha256] + [c.sha256 for c in certificates if d.id in c.dossier_ids])
+        result = decision.id, [decision.id] + [c.id for c in certificates]
+    queue.enqueue("workflows.jobs.render_documents", result[0], job_id=f"render-{result[0]}")
+    return result
+
+
+def act(actor_id: int, dossier_id: int, action: str, body: dict) -> None:
+    """Fire a dossier action by name with its JSON body (the API's single entry point)."""
+    handlers = {
+        "forward": lambda: forward(actor_id, dossier_id, body.get("nominees"), body.get("comment")),
+        "return": lambda: return_dossier(actor_id, dossier_id, body.get("comment")),
+        "appraise": lambda: appraise(actor_id, dossier_id, body.get("verdicts"), body.get("comment")),
+        "reject": lambda: reject(actor_id, dossier_id, body.get("comment")),
+        "approve": lambda: approve(actor_id, [dossier_id], body.get("comment")),
+    }
+    if action not in handlers:
+        with read_session() as session:
+            get_dossier(session, actor(session, actor_id), dossier_id)
+        raise NotFound(f"Không có thao tác “{action}” trên hồ sơ.")
+    handlers[action]()
+
+
+# ---------------------------------------------------------------- queries
+def history(session: Session, user: User, dossier_id: int) -> list[Transition]:
+    return list(get_dossier(session, user, dossier_id).transitions)
+
+
+def dossier_documents(session: Session, dossier_id: int) -> list[Document]:
+    return documents.dossier_documents(session, dossier_id)
+
+
+def count_by_state(session: Session, user: User) -> dict[str, int]:
+    stmt = visible_dossiers(user).with_only_columns(Dossier.state, func.count()).group_by(Dossier.state)
+    return dict(session.execute(stmt).all())
+
+
