@@ -131,7 +131,10 @@ def to_pdf(docx: bytes) -> bytes:
     """Convert one .docx with this process's shared converter."""
     global _default
     if _default is None or _default[0] != os.getpid():
+        import atexit
+
         _default = (os.getpid(), PdfConverter())
+        atexit.register(_default[1].close)  # remove its profile when the process ends
     return _default[1].to_pdf(docx)
 
 
