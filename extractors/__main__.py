@@ -21,8 +21,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
     out = result.to_dict(explain=args.explain)
-    if args.explain:
-        out["_quality"] = result.quality
+    if result.quality["too_poor"]:
+        print(result.quality["message"], file=sys.stderr)
     sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
     return 0
 

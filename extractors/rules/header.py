@@ -79,8 +79,9 @@ def read_header(pages: list[Page]) -> dict:
     out: dict = {}
     number_seg = next((s for s in left + right if NUMBER_RE.match(fold(s.text))), None)
     out["number"] = _number(number_seg)
-    out.update(_issuers(left, number_seg))
     out.update(_date(region))
+    date_line = out["issue_date"].line if "issue_date" in out else out["place"].line if "place" in out else None
+    out.update(_issuers(left, number_seg or date_line))
     title = _title_segment(page.lines[title_index]) if title_index is not None else None
     out.update(_title_and_subject(page, title_index, title, left, number_seg))
     return out
@@ -98,7 +99,7 @@ def _number(seg: Line | None) -> Found | None:
 
 
 def _issuers(left: list[Line], number_seg: Line | None) -> dict:
-    """Parent body and issuer: the capitalised lines of the left column above `Số:`."""
+    """Parent body and issuer: the capitalised lines of the left column above `Số:` (or the date)."""
     top = number_seg.top if number_seg is not None else float("inf")
     rows = [s for s in left if s.bottom <= top + 1 and is_upper_line(s.text) and readable(s.text)
             and not _is_national(s.text) and not fold(s.text).startswith("v/v")]

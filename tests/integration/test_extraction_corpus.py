@@ -19,7 +19,7 @@ SCALARS = ["doc_type", "number", "issue_date", "place", "issuer", "parent_issuer
 METRICS = ["propaganda_sessions", "propaganda_participants", "models_count", "tips_reported", "mediations",
            "incidents"]
 # Floors per split: overall field accuracy, nominee precision/recall, false positives allowed.
-FLOORS = {"dev-text": (0.99, 0.99, 0.99), "dev-scan": (0.97, 0.99, 0.99), "real": (0.89, None, None)}
+FLOORS = {"dev-text": (0.99, 0.99, 0.99), "dev-scan": (0.97, 0.99, 0.99), "real": (0.87, None, None)}
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
 
