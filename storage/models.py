@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint,
+    JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -234,3 +234,45 @@ class DocumentDossier(Base):
     __tablename__ = "document_dossiers"
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), primary_key=True, index=True)
+
+
+class DocumentTemplate(Base):
+    """An admin's uploaded replacement template of one kind (a new row per version); none active = built-in."""
+
+    __tablename__ = "document_templates"
+    __table_args__ = (UniqueConstraint("commune_id", "kind", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    version: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))           # the .docx in the file store
+    note: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by: Mapped[User] = relationship()
+
+
+class PrintSetting(Base):
+    """Per-commune printing settings: where the text lands on the pre-printed giấy khen forms (phôi)."""
+
+    __tablename__ = "print_settings"
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), primary_key=True)
+    phoi_offset_x_mm: Mapped[float] = mapped_column(Float, default=0.0)
+    phoi_offset_y_mm: Mapped[float] = mapped_column(Float, default=0.0)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PdfBatch(Base):
+    """Progress of the PDF conversion of one decision and its certificates (the render_documents job)."""
+
+    __tablename__ = "pdf_batches"
+    decision_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="queued")   # queued, running, done, failed
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -71,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp import admin
 
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin.printing_bp)
     return app
 
 

@@ -1,15 +1,18 @@
-"""Admin pages: users, units, campaign years, legal bases and award wording, the numbering register."""
+"""Admin pages: users, units, campaign years, legal bases and award wording, the numbering register,
+document templates and the giấy khen phôi offsets."""
 from __future__ import annotations
 
+import io
 from datetime import date
 from functools import wraps
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from storage.models import Campaign, Commune, Unit, User
-from workflows import admin, numbering
+from webapp.printing import bp as printing_bp  # registered by create_app beside this blueprint
+from workflows import admin, numbering, printing, templates
 from workflows.errors import Invalid
 from workflows.machine import ROLES
 
@@ -124,3 +127,83 @@ def cancel(entry_id: int):
     admin.cancel_number(current_user.id, entry_id, request.form.get("note"))
     flash("Đã ghi nhận hủy số.", "success")
     return redirect(url_for(".registers"))
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _commune_id() -> int:
+    return g.db.get(User, current_user.id).commune_id
+
+
+@bp.get("/templates")
+@admin_required
+def templates_page():
+    """The seven kinds of document: built-in template, uploaded versions, phôi offsets."""
+    return _templates_page()
+
+
+def _templates_page(status: int = 200):
+    commune_id = _commune_id()
+    return render_template("admin/templates.html", kinds=templates.overview(g.db, commune_id),
+                           offsets=printing.offsets(g.db, commune_id)), status
+
+
+@bp.get("/templates/<kind>/current.docx")
+@admin_required
+def download_template(kind: str):
+    """Download the .docx in use for a kind (uploaded or built-in)."""
+    data, name = templates.current_file(g.db, _commune_id(), kind)
+    return send_file(io.BytesIO(data), mimetype=DOCX_MIME, as_attachment=True, download_name=name)
+
+
+@bp.get("/templates/versions/<int:template_id>.docx")
+@admin_required
+def download_version(template_id: int):
+    """Download one uploaded version."""
+    data, name = templates.version_file(g.db, _commune_id(), template_id)
+    return send_file(io.BytesIO(data), mimetype=DOCX_MIME, as_attachment=True, download_name=name)
+
+
+@bp.post("/templates/<kind>")
+@admin_required
+def upload_template(kind: str):
+    """Upload a replacement .docx: checked now, refused with the reason, else used from the next paper."""
+    upload = request.files.get("file")
+    try:
+        _, warnings = templates.upload(current_user.id, kind, upload.read() if upload else b"",
+                                       upload.filename if upload else None, request.form.get("note"))
+    except Invalid as exc:
+        flash(f"Không nhận mẫu “{kind}”. {exc.message}", "error")
+        return _templates_page(422)
+    flash("Đã lưu mẫu mới và dùng từ văn bản tiếp theo.", "success")
+    for warning in warnings:
+        flash(f"Lưu ý thể thức (NĐ 30): {warning}", "info")
+    return redirect(url_for(".templates_page"))
+
+
+@bp.post("/templates/versions/<int:template_id>/activate")
+@admin_required
+def activate_template(template_id: int):
+    """Use an uploaded version again."""
+    templates.activate(current_user.id, template_id)
+    flash("Đã chuyển sang dùng phiên bản mẫu đã chọn.", "success")
+    return redirect(url_for(".templates_page"))
+
+
+@bp.post("/templates/<kind>/revert")
+@admin_required
+def revert_template(kind: str):
+    """Go back to the built-in template."""
+    templates.revert(current_user.id, kind)
+    flash("Đã trở lại dùng mẫu mặc định.", "success")
+    return redirect(url_for(".templates_page"))
+
+
+@bp.post("/print-settings")
+@admin_required
+def save_offsets():
+    """Set the giấy khen phôi offsets (mm)."""
+    printing.save_offsets(current_user.id, request.form.get("x", "0"), request.form.get("y", "0"))
+    flash("Đã lưu độ lệch khi in giấy khen trên phôi.", "success")
+    return redirect(url_for(".templates_page"))

@@ -53,6 +53,12 @@ def new():
     units = services.visible_units(g.db, user)
     campaigns = g.db.scalars(select(Campaign).where(Campaign.commune_id == user.commune_id)
                              .order_by(Campaign.year.desc())).all()
+    if request.method == "GET" and user.role == "unit_staff" and campaigns:
+        existing = g.db.scalar(select(Dossier.id).where(Dossier.unit_id == user.unit_id,
+                                                        Dossier.campaign_id == campaigns[0].id))
+        if existing:
+            flash(f"Đơn vị đã đăng ký thi đua năm {campaigns[0].year}.", "info")
+            return redirect(url_for(".show", dossier_id=existing))
     if request.method == "POST":
         targets = {k: optional_int(request.form.get(f"target_{k}"), FIELD_LABELS[k]) for k in METRICS}
         dossier_id = services.register(user.id, request.form.get("unit_id", type=int),

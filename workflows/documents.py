@@ -9,12 +9,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import doc_templates
 from storage.files import FileStore
 from storage.models import Commune, Document, DocumentDossier, Dossier, Nominee, User
-from workflows import numbering
+from workflows import numbering, templates
 from workflows.fields import FIELD_LABELS
 
 UNIT_KIND_LABELS = {"school": "Trường học", "hamlet": "Xóm, khu dân cư", "enterprise": "Doanh nghiệp",
@@ -87,31 +88,42 @@ def _take(session: Session, kind: str, commune: Commune, on: date, actor: User, 
                                actor_id=actor.id, note=note)
 
 
+def render(session: Session, kind: str, commune: Commune, ctx: dict) -> bytes:
+    """Render `kind` with the commune's active template (the admin's upload, else the built-in one)."""
+    return doc_templates.render(kind, ctx, template=templates.active_template(session, commune.id, kind))
+
+
+def _award_texts(commune: Commune, year: int, actor: User, on: date, number: str | None) -> dict:
+    """What a quyết định khen thưởng and its giấy khen share: issuer, subject, signer, wording."""
+    return {
+        "header": _header(issuer_for("quyet_dinh", commune), number, commune, on),
+        "subject": (f"Về việc tặng Giấy khen cho các tập thể, cá nhân có thành tích xuất sắc trong "
+                    f"Phong trào thi đua “Toàn dân bảo vệ an ninh Tổ quốc” năm {year}"),
+        "signer": _signer(actor, "CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+        "recipients": ["Như Điều 3;", "TT Đảng ủy, HĐND xã (b/c);", "Chủ tịch, các PCT UBND xã;"],
+        "archive": "VT, CAX", "year": year, "commune": _commune_ctx(commune),
+        "authority": f"CHỦ TỊCH ỦY BAN NHÂN DÂN {commune.kind.upper()} {commune.name.upper()}",
+        "reason": award_reason(commune, year),
+    }
+
+
 def issue_decision(session: Session, files: FileStore, *, dossiers: list[Dossier], actor: User, on: date,
                    public_url: str) -> tuple[Document, list[Document]]:
     """One quyết định with its annex, and one giấy khen per accepted nominee, numbered and stored."""
     commune = dossiers[0].unit.commune
     year = dossiers[0].campaign.year
     accepted = [n for d in dossiers for n in d.nominees if n.verdict == "accepted"]
-    iss, entry = _take(session, "quyet_dinh", commune, on, actor, note=f"Khen thưởng năm {year}")
-    subject = (f"Về việc tặng Giấy khen cho các tập thể, cá nhân có thành tích xuất sắc trong "
-               f"Phong trào thi đua “Toàn dân bảo vệ an ninh Tổ quốc” năm {year}")
-    signer = _signer(actor, "CHỦ TỊCH", "PHÓ CHỦ TỊCH")
-    authority = f"CHỦ TỊCH ỦY BAN NHÂN DÂN {commune.kind.upper()} {commune.name.upper()}"
-    reason = award_reason(commune, year)
+    _, entry = _take(session, "quyet_dinh", commune, on, actor, note=f"Khen thưởng năm {year}")
     ctx = {
-        "header": _header(iss, entry.number, commune, on), "subject": subject, "signer": signer,
-        "recipients": ["Như Điều 3;", "TT Đảng ủy, HĐND xã (b/c);", "Chủ tịch, các PCT UBND xã;"],
-        "archive": "VT, CAX", "year": year, "commune": _commune_ctx(commune), "authority": authority,
+        **_award_texts(commune, year, actor, on, entry.number),
         "legal_bases": list(commune.legal_bases or []),
-        "proposal": _proposal_line(session, dossiers),
-        "award_title": "Giấy khen", "reason": reason,
+        "proposal": _proposal_line(session, dossiers), "award_title": "Giấy khen",
         "awardees": [_awardee(n, i) for i, n in enumerate(accepted, 1)],
         "article3_bodies": (f"Văn phòng HĐND và UBND {commune.kind}, Công an {commune.kind}, "
                             "Phòng Văn hóa - Xã hội, các tập thể và cá nhân có tên tại Điều 1"),
     }
-    decision = _store_doc(session, files, kind="quyet_dinh", title=subject, on=on, actor=actor, entry=entry,
-                          data=doc_templates.render("quyet_dinh", ctx), dossier_ids=[d.id for d in dossiers])
+    decision = _store_doc(session, files, kind="quyet_dinh", title=ctx["subject"], on=on, actor=actor, entry=entry,
+                          data=render(session, "quyet_dinh", commune, ctx), dossier_ids=[d.id for d in dossiers])
     certificates = _issue_certificates(session, files, accepted, decision, ctx, public_url)
     return decision, certificates
 
@@ -124,6 +136,32 @@ def _proposal_line(session: Session, dossiers: list[Dossier]) -> str:
     return f"Xét đề nghị của Trưởng Công an xã tại Tờ trình số {', '.join(numbers)}."
 
 
+CERTIFICATE_KEYS = ("subject", "signer", "recipients", "archive", "year", "commune", "authority", "reason")
+
+
+def _certificate_ctx(dctx: dict, nominee: Nominee, no: int, decision: Document, register_no: str | None,
+                     verify_code: str | None, public_url: str) -> dict:
+    """The giấy khen context of one awardee, from the decision's shared texts."""
+    return {
+        **{k: dctx[k] for k in CERTIFICATE_KEYS}, "header": {**dctx["header"], "number": None},
+        "awardee": _awardee(nominee, no), "decision": {"number": decision.number, "date": decision.issued_on},
+        "register_no": register_no, "verify_url": f"{public_url}/verify/{verify_code}" if verify_code else None,
+    }
+
+
+def certificate_contexts(session: Session, decision: Document, public_url: str) -> list[tuple[Document, dict]]:
+    """Rebuild each giấy khen context of a decision from the rows (the same data as when it was issued)."""
+    certs = list(session.scalars(select(Document).where(Document.parent_id == decision.id,
+                                                        Document.kind == "giay_khen").order_by(Document.id)))
+    if not certs:
+        return []
+    dossier = certs[0].nominee.dossier
+    actor = session.get(User, decision.created_by_id)
+    dctx = _award_texts(dossier.unit.commune, dossier.campaign.year, actor, decision.issued_on, decision.number)
+    return [(c, _certificate_ctx(dctx, c.nominee, i, decision, c.number, c.verify_code, public_url))
+            for i, c in enumerate(certs, 1)]
+
+
 def _issue_certificates(session, files, accepted, decision, dctx, public_url) -> list[Document]:
     contexts, codes, entries = [], [], []
     actor = session.get(User, decision.created_by_id)
@@ -132,14 +170,9 @@ def _issue_certificates(session, files, accepted, decision, dctx, public_url) ->
         code = secrets.token_urlsafe(12)
         codes.append(code)
         entries.append(_take(session, "giay_khen", commune, decision.issued_on, actor, note=n.name)[1])
-        contexts.append({
-            **{k: dctx[k] for k in ("subject", "signer", "recipients", "archive", "year", "commune", "authority",
-                                    "reason")},
-            "header": {**dctx["header"], "number": None},
-            "awardee": _awardee(n, i), "decision": {"number": decision.number, "date": decision.issued_on},
-            "register_no": entries[-1].number, "verify_url": f"{public_url}/verify/{code}",
-        })
-    rendered = doc_templates.render_many("giay_khen", contexts) if contexts else []
+        contexts.append(_certificate_ctx(dctx, n, i, decision, entries[-1].number, code, public_url))
+    template = templates.active_template(session, commune.id, "giay_khen") if commune else None
+    rendered = doc_templates.render_many("giay_khen", contexts, template=template) if contexts else []
     return [
         _store_doc(session, files, kind="giay_khen", title=f"Giấy khen: {n.name}", data=data, entry=entry,
                    on=decision.issued_on, actor=actor, dossier_ids=[n.dossier_id], parent=decision, nominee=n,
@@ -167,7 +200,7 @@ def issue_to_trinh(session: Session, files: FileStore, *, dossier: Dossier, acto
                      for i, n in enumerate(dossier.nominees, 1)],
     }
     return _store_doc(session, files, kind="to_trinh", title=subject, on=on, actor=actor, entry=entry,
-                      data=doc_templates.render("to_trinh", ctx), dossier_ids=[dossier.id])
+                      data=render(session, "to_trinh", commune, ctx), dossier_ids=[dossier.id])
 
 
 def _summary(dossier: Dossier, fields: dict) -> list[str]:
@@ -200,7 +233,7 @@ def issue_bien_ban(session: Session, files: FileStore, *, dossier: Dossier, acto
                        if accepted else "Không có tập thể, cá nhân nào đủ điều kiện đề nghị khen thưởng."),
     }
     return _store_doc(session, files, kind="bien_ban_tham_dinh", title=subject, on=on, actor=actor, entry=entry,
-                      data=doc_templates.render("bien_ban_tham_dinh", ctx), dossier_ids=[dossier.id])
+                      data=render(session, "bien_ban_tham_dinh", commune, ctx), dossier_ids=[dossier.id])
 
 
 def issue_dang_ky(session: Session, files: FileStore, *, dossier: Dossier, actor: User, on: date) -> Document:
@@ -219,11 +252,9 @@ def issue_dang_ky(session: Session, files: FileStore, *, dossier: Dossier, actor
                         "Không để xảy ra vụ việc nghiêm trọng về an ninh, trật tự."],
     }
     return _store_doc(session, files, kind="dang_ky", title=subject, on=on, actor=actor,
-                      data=doc_templates.render("dang_ky", ctx), dossier_ids=[dossier.id])
+                      data=render(session, "dang_ky", commune, ctx), dossier_ids=[dossier.id])
 
 
 def dossier_documents(session: Session, dossier_id: int) -> list[Document]:
-    from sqlalchemy import select
-
     return list(session.scalars(select(Document).join(DocumentDossier)
                                 .where(DocumentDossier.dossier_id == dossier_id).order_by(Document.id)))

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from rq import get_current_job
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 import extractors
 from storage.db import read_session, write_session
@@ -72,30 +72,85 @@ def _finish(report_id: int, result, pages: int) -> None:
             replace_nominees(session, dossier, fields["nominees"])
 
 
-def render_documents(decision_id: int) -> str:
-    """Make the PDF of a decision and of its certificates (the .docx exist already)."""
-    import doc_templates
+PDF_CHUNK = 20          # documents per soffice run: progress is recorded after each chunk
+_converter_slot: tuple | None = None
 
-    with read_session() as session:
-        docs = list(session.scalars(select(Document).where(
-            or_(Document.id == decision_id, Document.parent_id == decision_id), Document.pdf_sha256.is_(None))))
-        pending = [(d.id, d.sha256) for d in docs]
+
+def render_documents(decision_id: int) -> str:
+    """Make the PDFs of a decision and its certificates (the .docx exist already), in chunks, with progress."""
+    pending, total = _pdf_pending(decision_id)
+    _pdf_batch(decision_id, status="running" if pending else "done", done=total - len(pending), total=total)
     if not pending:
         return "nothing to do"
-    files = store()
-    try:
-        pdfs = doc_templates.to_pdf_many([files.read(sha) for _, sha in pending])
-    except Exception as exc:
-        _pdf_failed([i for i, _ in pending], f"Không tạo được bản PDF: {exc}")
-        raise
-    with write_session() as session:
-        for (doc_id, _), pdf in zip(pending, pdfs):
-            doc = session.get(Document, doc_id)
-            doc.pdf_sha256, doc.pdf_error = files.put_bytes(pdf), None
+    converter = _pdf_converter()
+    if converter.soffice is None:          # retrying will not install LibreOffice: fail once, clearly
+        _pdf_failed(decision_id, [i for i, _ in pending], "Không tạo được bản PDF: chưa cài LibreOffice "
+                    "(lệnh soffice) trên máy chạy tác vụ nền. Hồ sơ vẫn giữ nguyên; cài LibreOffice rồi bấm “Tạo lại PDF”.")
+        return "failed"
+    for start in range(0, len(pending), PDF_CHUNK):
+        chunk = pending[start:start + PDF_CHUNK]
+        try:
+            pdfs = converter.to_pdf_many([store().read(sha) for _, sha in chunk])
+        except Exception as exc:
+            _pdf_failed(decision_id, [i for i, _ in pending[start:]], f"Không tạo được bản PDF: {exc}",
+                        final=_last_try())
+            raise
+        _pdf_saved(decision_id, chunk, pdfs, total)
     return f"{len(pending)} pdf"
 
 
-def _pdf_failed(doc_ids: list[int], message: str) -> None:
+def _pdf_pending(decision_id: int) -> tuple[list[tuple[int, str]], int]:
+    """The documents of the decision still without a PDF, and how many documents it has."""
+    with read_session() as session:
+        docs = list(session.scalars(select(Document).where(
+            or_(Document.id == decision_id, Document.parent_id == decision_id)).order_by(Document.id)))
+        return [(d.id, d.sha256) for d in docs if d.pdf_sha256 is None], len(docs)
+
+
+def _pdf_converter():
+    """One LibreOffice converter per worker process (its profile is created once, then reused)."""
+    import os
+
+    import doc_templates
+
+    global _converter_slot
+    if _converter_slot is None or _converter_slot[0] != os.getpid():
+        _converter_slot = (os.getpid(), doc_templates.PdfConverter())
+    return _converter_slot[1]
+
+
+def _pdf_batch(decision_id: int, **values) -> None:
+    from storage.models import PdfBatch
+
+    with write_session() as session:
+        batch = session.get(PdfBatch, decision_id) or PdfBatch(decision_id=decision_id, attempts=0)
+        for key, value in values.items():
+            setattr(batch, key, value)
+        batch.updated_at = utcnow()
+        session.add(batch)
+
+
+def _pdf_saved(decision_id: int, chunk: list[tuple[int, str]], pdfs: list[bytes], total: int) -> None:
+    """Store a chunk's PDFs (a second run leaves PDFs already stored alone) and count them done."""
+    files = store()
+    with write_session() as session:
+        for (doc_id, _), pdf in zip(chunk, pdfs):
+            doc = session.get(Document, doc_id)
+            if doc.pdf_sha256 is None:
+                doc.pdf_sha256, doc.pdf_error = files.put_bytes(pdf), None
+        done = session.scalar(select(func.count()).select_from(Document).where(
+            or_(Document.id == decision_id, Document.parent_id == decision_id), Document.pdf_sha256.is_not(None)))
+    if done >= total:
+        _pdf_batch(decision_id, done=done, status="done", error=None)
+    else:
+        _pdf_batch(decision_id, done=done, status="running")
+
+
+def _pdf_failed(decision_id: int, doc_ids: list[int], message: str, final: bool = True) -> None:
+    """Record why the PDFs failed; the documents show it only once no retry is left."""
+    _pdf_batch(decision_id, status="failed" if final else "queued", error=message)
+    if not final:
+        return
     with write_session() as session:
         for doc_id in doc_ids:
             session.get(Document, doc_id).pdf_error = message

@@ -94,6 +94,10 @@ class CommentRequired(TransitionError):
     code = "comment_required"
 
 
+def state_label(state: str | None) -> str:
+    return STATE_LABELS.get(state, "Chưa đăng ký")
+
+
 def fire(state: str | None, action: str, role: str, comment: str | None = None) -> str:
     """Return the state that `action` leads to, or raise why it may not be fired."""
     if action not in ACTIONS:
@@ -103,11 +107,12 @@ def fire(state: str | None, action: str, role: str, comment: str | None = None) 
                         f"“{ACTION_LABELS[action]}”.")
     step = TRANSITIONS.get((state, action))
     if step is None:
-        where = "hồ sơ đã tồn tại" if action == "register" else f"hồ sơ đang ở trạng thái “{STATE_LABELS[state]}”"
-        raise WrongState(f"Không thể {ACTION_LABELS[action].lower()} khi {where}.")
+        if action == "register":
+            raise WrongState(f"Đơn vị đã đăng ký thi đua cho đợt này (hồ sơ đang ở trạng thái “{state_label(state)}”).")
+        raise WrongState(f"Không thể {ACTION_LABELS[action].lower()} khi hồ sơ đang ở trạng thái “{state_label(state)}”.")
     if role not in step.roles:
         raise Forbidden(f"Vai trò {ROLE_LABELS.get(role, role)} không được {ACTION_LABELS[action].lower()} "
-                        f"khi hồ sơ đang ở trạng thái “{STATE_LABELS[state]}”.")
+                        f"khi hồ sơ đang ở trạng thái “{state_label(state)}”.")
     if step.needs_comment and not (comment or "").strip():
         raise CommentRequired(f"Thao tác “{ACTION_LABELS[action]}” cần ghi rõ lý do.")
     return step.to
