@@ -160,8 +160,15 @@ def sweep() -> int:
     """Enqueue reports that were accepted while Redis was unreachable; returns how many."""
     from workflows.services import enqueue_report
 
+    from workflows.services import enqueue_pdf
+
     stale = utcnow() - timedelta(minutes=30)
     with read_session() as session:
         ids = list(session.scalars(select(Report.id).where(
             Report.status == "queued", or_(Report.enqueued_at.is_(None), Report.enqueued_at < stale))))
+        docs = list(session.scalars(select(Document.id).where(
+            Document.parent_id.is_(None), Document.pdf_sha256.is_(None), Document.pdf_error.is_(None),
+            Document.created_at < utcnow() - timedelta(minutes=5))))
+    for doc_id in docs:
+        enqueue_pdf(doc_id)
     return sum(enqueue_report(i) for i in ids)

@@ -138,7 +138,14 @@ def register(actor_id: int, unit_id, campaign_id, targets=None) -> int:
         doc = documents.issue_dang_ky(session, store(), dossier=dossier, actor=user, on=today())
         session.add(Transition(dossier_id=dossier.id, action="register", from_state=None, to_state="registered",
                                actor_id=user.id, role=user.role, at=utcnow(), files=[doc.sha256]))
-        return dossier.id
+        dossier_id, doc_id = dossier.id, doc.id
+    enqueue_pdf(doc_id)
+    return dossier_id
+
+
+def enqueue_pdf(document_id: int) -> None:
+    """Make the printable PDF of a document (and of its certificates) in the background."""
+    queue.enqueue("workflows.jobs.render_documents", document_id, job_id=f"render-{document_id}")
 
 
 def _visible_unit(session: Session, user: User, unit_id) -> Unit:
@@ -268,6 +275,8 @@ def forward(actor_id: int, dossier_id: int, nominees=None, comment=None) -> None
             raise Invalid("Hồ sơ chưa có tập thể, cá nhân nào được đề nghị khen thưởng.", "nominees")
         doc = documents.issue_to_trinh(session, store(), dossier=dossier, actor=user, on=today())
         _apply(session, dossier, "forward", user, comment, files=[doc.sha256])
+        doc_id = doc.id
+    enqueue_pdf(doc_id)
 
 
 def return_dossier(actor_id: int, dossier_id: int, comment) -> None:
@@ -294,6 +303,8 @@ def appraise(actor_id: int, dossier_id: int, verdicts, comment=None) -> None:
         session.flush()
         doc = documents.issue_bien_ban(session, store(), dossier=dossier, actor=user, on=today(), moment=utcnow())
         _apply(session, dossier, "appraise", user, comment, files=[doc.sha256])
+        doc_id = doc.id
+    enqueue_pdf(doc_id)
 
 
 def _set_verdicts(dossier: Dossier, verdicts) -> None:
@@ -355,7 +366,7 @@ def approve(actor_id: int, dossier_ids, comment=None) -> tuple[int, list[int]]:
             _apply(session, d, "approve", user, comment,
                    files=[decision.sha256] + [c.sha256 for c in certificates if d.id in c.dossier_ids])
         result = decision.id, [decision.id] + [c.id for c in certificates]
-    queue.enqueue("workflows.jobs.render_documents", result[0], job_id=f"render-{result[0]}")
+    enqueue_pdf(result[0])
     return result
 
 
