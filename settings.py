@@ -27,6 +27,8 @@ class Settings:
     max_megapixels: float = 100.0
     token_ttl_hours: int = 12
     job_timeout_s: int = 1800
+    job_lease_s: float = 120.0
+    sweep_interval_s: float = 30.0
     queue_name: str = "default"
     demo_password: str | None = field(default=None, repr=False)
 
@@ -77,6 +79,8 @@ def from_env(env: dict | None = None) -> Settings:
         max_megapixels=float(env.get("MAX_MEGAPIXELS", 100)),
         token_ttl_hours=int(env.get("TOKEN_TTL_HOURS", 12)),
         job_timeout_s=int(env.get("JOB_TIMEOUT_S", 1800)),
+        job_lease_s=float(env.get("JOB_LEASE_S", 120)),
+        sweep_interval_s=float(env.get("SWEEP_INTERVAL_S", 30)),
         queue_name=env.get("QUEUE_NAME", "default"),
         demo_password=env.get("DEMO_PASSWORD") or None,
     )

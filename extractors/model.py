@@ -14,6 +14,10 @@ class ExtractionError(Exception):
     """The file cannot be read as a document; the message is in Vietnamese."""
 
 
+class OcrUnavailable(RuntimeError):
+    """The OCR tools are missing, crashed or hung: a server problem, so the job may be retried."""
+
+
 def empty_fields() -> dict:
     """Return the schema object with every value null."""
     out: dict = {key: None for key in SCALAR_KEYS}

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 
 from .layout import build_lines, clean_words
-from .model import Page, Word
+from .model import OcrUnavailable, Page, Word
 
 DPI = 300
 LANG = "vie"
@@ -24,11 +24,25 @@ def tesseract_env() -> dict:
     return dict(os.environ, OMP_THREAD_LIMIT="1")
 
 
+PAGE_TIMEOUT_S = 180      # one page never takes this long; a hung tool is killed and reported
+
+
+def run_tool(args: list[str], env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run an external tool with a timeout; a missing, hung or crashed tool raises OcrUnavailable."""
+    try:
+        return subprocess.run(args, capture_output=True, env=env, timeout=PAGE_TIMEOUT_S)
+    except FileNotFoundError:
+        raise OcrUnavailable(f"Máy chủ chưa cài {args[0]}: không đọc được bản quét. Báo quản trị cài đặt rồi bấm “Đọc lại”.")
+    except subprocess.TimeoutExpired:
+        raise OcrUnavailable(f"{args[0]} không phản hồi sau {PAGE_TIMEOUT_S} giây; đã dừng. Hãy bấm “Đọc lại”.")
+
+
 def render_pdf_page(path: str, number: int, dpi: int = DPI) -> Image.Image:
     """Render one PDF page to a grayscale image with pdftoppm."""
-    args = ["pdftoppm", "-r", str(dpi), "-gray", "-f", str(number), "-l", str(number), path]
-    out = subprocess.run(args, capture_output=True, check=True).stdout
-    return Image.open(io.BytesIO(out)).convert("L")
+    proc = run_tool(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(number), "-l", str(number), path])
+    if proc.returncode != 0:
+        raise OcrUnavailable(f"pdftoppm lỗi ở trang {number}: {proc.stderr.decode('utf-8', 'replace')[-200:]}")
+    return Image.open(io.BytesIO(proc.stdout)).convert("L")
 
 
 def estimate_skew(image: Image.Image) -> float:
@@ -66,9 +80,10 @@ def _tesseract(image: Image.Image, extra: list[str], lang: str = LANG, config: s
         image.save(tmp, format="PPM")
         tmp.flush()
         args = ["tesseract", tmp.name, "stdout", "-l", lang, *extra] + ([config] if config else [])
-        proc = subprocess.run(args, capture_output=True, env=tesseract_env())
+        proc = run_tool(args, env=tesseract_env())
     if proc.returncode != 0 and not proc.stdout:
-        raise RuntimeError(proc.stderr.decode("utf-8", "replace")[-300:])
+        raise OcrUnavailable("Tesseract lỗi (mã " + str(proc.returncode) + "): "
+                             + proc.stderr.decode("utf-8", "replace")[-200:])
     return proc.stdout.decode("utf-8", "replace")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import ocr, quality, textlayer
-from .model import Extraction, ExtractionError, Page
+from .model import Extraction, ExtractionError, OcrUnavailable, Page
 from .probe import ProbeError, probe
 
 Progress = Callable[[int, int], None]
@@ -101,6 +101,8 @@ def _result(future) -> Page:
     """A finished OCR page, or an ExtractionError saying OCR failed."""
     try:
         return future.result()
+    except OcrUnavailable:
+        raise                                   # the server's tools, not the file: the job retries
     except (OSError, RuntimeError, ValueError) as exc:
         raise ExtractionError(f"Không nhận dạng được chữ trên trang (lỗi OCR: {exc}).") from exc
 

@@ -17,10 +17,10 @@ def config(url: str | None = None) -> Config:
     return cfg
 
 
-def upgrade(url: str | None = None, revision: str = "head") -> None:
+def upgrade(url: str | None = None, revision: str = "heads") -> None:
     """Bring the database at `url` (default: the settings') up to `revision`."""
     command.upgrade(config(url), revision)
 
 
 if __name__ == "__main__":
-    upgrade(revision=sys.argv[1] if len(sys.argv) > 1 else "head")
+    upgrade(revision=sys.argv[1] if len(sys.argv) > 1 else "heads")

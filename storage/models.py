@@ -115,6 +115,7 @@ class Report(Base):
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     enqueued_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]                         # a running job renews it; expired = abandoned
     fields: Mapped[dict | None] = mapped_column(JSON)           # what the machine read, never overwritten
     provenance: Mapped[dict | None] = mapped_column(JSON)
     quality: Mapped[dict | None] = mapped_column(JSON)
@@ -173,6 +174,9 @@ class Transition(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     comment: Mapped[str | None] = mapped_column(Text)
     files: Mapped[list] = mapped_column(default=list)         # sha256 of files this action touched
+    data_sha256: Mapped[str | None] = mapped_column(String(64))   # digest of the data it decided on
+    prev_hash: Mapped[str | None] = mapped_column(String(64))     # the dossier's previous row's hash
+    hash: Mapped[str | None] = mapped_column(String(64))          # see workflows/history.py
     actor: Mapped[User] = relationship()
 
 
@@ -276,3 +280,45 @@ class PdfBatch(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SearchPage(Base):
+    """One searchable piece of a report: a page of its text, or (page 0) its checked fields."""
+
+    __tablename__ = "search_pages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    page: Mapped[int] = mapped_column(Integer)                 # 1-based page; 0 = the checked fields
+    body: Mapped[str] = mapped_column(Text)                    # as read (NFC); the index holds a folded copy
+
+
+class SearchState(Base):
+    """Which version of a report the search index holds (fields_version = number of corrections)."""
+
+    __tablename__ = "search_state"
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), primary_key=True)
+    fields_version: Mapped[int] = mapped_column(Integer, default=0)
+    indexed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SummaryReport(Base):
+    """A báo cáo tổng hợp's scope and the figures it printed (the document has no dossier links)."""
+
+    __tablename__ = "summary_reports"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"), index=True)   # None = province
+    province: Mapped[str] = mapped_column(String(120))
+    dossier_ids: Mapped[list] = mapped_column(default=list)   # the approved dossiers whose figures it sums
+    totals: Mapped[dict] = mapped_column(default=dict)
+
+
+class OverdueFlag(Base):
+    """A dossier found past its report deadline by the scheduled check; cleared once it moves on."""
+
+    __tablename__ = "overdue_flags"
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), primary_key=True)
+    deadline: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(30))            # the state it was late in
+    flagged_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cleared_at: Mapped[datetime | None]

@@ -219,7 +219,7 @@ def approvals():
 @token_required
 def history(dossier_id: int):
     """Every step of a dossier, oldest first."""
-    return jsonify([serializers.transition(t) for t in services.history(g.db, g.user, dossier_id)])
+    return jsonify([serializers.transition(t) for t in services.dossier_history(g.db, g.user, dossier_id)])
 
 
 @bp.get("/documents/<int:document_id>")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,17 +27,50 @@ def process_report(report_id: int) -> str:
         if report is None or report.status == "done":
             return "skipped"
         report.status, report.error, report.progress_done = "running", None, 0
+        report.lease_until = _lease_end()
         sha, pages = report.sha256, report.pages
     try:
-        result = extractors.extract(store().path(sha), progress=lambda done, total: _progress(report_id, done))
+        with _lease(report_id):
+            result = extractors.extract(store().path(sha), progress=lambda done, total: _progress(report_id, done))
     except extractors.ExtractionError as exc:          # the file itself is unreadable: retrying won't help
         _fail(report_id, str(exc))
         return "failed"
+    except extractors.OcrUnavailable as exc:           # a server tool is missing or hung: retry later
+        _fail(report_id, str(exc), final=_last_try())
+        raise
     except Exception as exc:
         _fail(report_id, f"Lỗi khi đọc báo cáo: {exc.__class__.__name__}: {exc}", final=_last_try())
         raise
     _finish(report_id, result, pages)
     return "done"
+
+
+def _lease_end():
+    import settings
+
+    return utcnow() + timedelta(seconds=settings.get().job_lease_s)
+
+
+@contextmanager
+def _lease(report_id: int):
+    """Renew the report's lease while this job is alive; a killed worker's lease expires and the sweeper
+    hands the report to another worker."""
+    import settings
+
+    stop = threading.Event()
+
+    def renew():
+        while not stop.wait(settings.get().job_lease_s / 3):
+            with write_session() as session:
+                session.get(Report, report_id).lease_until = _lease_end()
+
+    thread = threading.Thread(target=renew, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _progress(report_id: int, done: int) -> None:
@@ -73,37 +108,40 @@ def _finish(report_id: int, result, pages: int) -> None:
 
 
 PDF_CHUNK = 20          # documents per soffice run: progress is recorded after each chunk
+NO_LIBREOFFICE = ("Không tạo được bản PDF: chưa cài LibreOffice (lệnh soffice) trên máy chạy tác vụ nền. "
+                  "Hồ sơ vẫn giữ nguyên trạng thái; cần cài LibreOffice rồi tạo lại PDF.")
 _converter_slot: tuple | None = None
 
 
-def render_documents(decision_id: int) -> str:
-    """Make the PDFs of a decision and its certificates (the .docx exist already), in chunks, with progress."""
-    pending, total = _pdf_pending(decision_id)
-    _pdf_batch(decision_id, status="running" if pending else "done", done=total - len(pending), total=total)
+def render_documents(document_id: int) -> str:
+    """Make the PDFs of a document and its children (a decision's certificates), in chunks, with progress."""
+    pending, total = _pdf_pending(document_id)
+    if total == 0:
+        return "skipped"                   # no such document (a stale job)
+    _pdf_batch(document_id, status="running" if pending else "done", done=total - len(pending), total=total)
     if not pending:
         return "nothing to do"
     converter = _pdf_converter()
     if converter.soffice is None:          # retrying will not install LibreOffice: fail once, clearly
-        _pdf_failed(decision_id, [i for i, _ in pending], "Không tạo được bản PDF: chưa cài LibreOffice "
-                    "(lệnh soffice) trên máy chạy tác vụ nền. Hồ sơ vẫn giữ nguyên; cài LibreOffice rồi bấm “Tạo lại PDF”.")
+        _pdf_failed(document_id, [i for i, _ in pending], NO_LIBREOFFICE)
         return "failed"
     for start in range(0, len(pending), PDF_CHUNK):
         chunk = pending[start:start + PDF_CHUNK]
         try:
             pdfs = converter.to_pdf_many([store().read(sha) for _, sha in chunk])
         except Exception as exc:
-            _pdf_failed(decision_id, [i for i, _ in pending[start:]], f"Không tạo được bản PDF: {exc}",
+            _pdf_failed(document_id, [i for i, _ in pending[start:]], f"Không tạo được bản PDF: {exc}",
                         final=_last_try())
             raise
-        _pdf_saved(decision_id, chunk, pdfs, total)
+        _pdf_saved(document_id, chunk, pdfs, total)
     return f"{len(pending)} pdf"
 
 
-def _pdf_pending(decision_id: int) -> tuple[list[tuple[int, str]], int]:
-    """The documents of the decision still without a PDF, and how many documents it has."""
+def _pdf_pending(document_id: int) -> tuple[list[tuple[int, str]], int]:
+    """The document and its children still without a PDF, and how many there are in all."""
     with read_session() as session:
         docs = list(session.scalars(select(Document).where(
-            or_(Document.id == decision_id, Document.parent_id == decision_id)).order_by(Document.id)))
+            or_(Document.id == document_id, Document.parent_id == document_id)).order_by(Document.id)))
         return [(d.id, d.sha256) for d in docs if d.pdf_sha256 is None], len(docs)
 
 
@@ -119,18 +157,18 @@ def _pdf_converter():
     return _converter_slot[1]
 
 
-def _pdf_batch(decision_id: int, **values) -> None:
+def _pdf_batch(document_id: int, **values) -> None:
     from storage.models import PdfBatch
 
     with write_session() as session:
-        batch = session.get(PdfBatch, decision_id) or PdfBatch(decision_id=decision_id, attempts=0)
+        batch = session.get(PdfBatch, document_id) or PdfBatch(decision_id=document_id, attempts=0)
         for key, value in values.items():
             setattr(batch, key, value)
         batch.updated_at = utcnow()
         session.add(batch)
 
 
-def _pdf_saved(decision_id: int, chunk: list[tuple[int, str]], pdfs: list[bytes], total: int) -> None:
+def _pdf_saved(document_id: int, chunk: list[tuple[int, str]], pdfs: list[bytes], total: int) -> None:
     """Store a chunk's PDFs (a second run leaves PDFs already stored alone) and count them done."""
     files = store()
     with write_session() as session:
@@ -139,16 +177,16 @@ def _pdf_saved(decision_id: int, chunk: list[tuple[int, str]], pdfs: list[bytes]
             if doc.pdf_sha256 is None:
                 doc.pdf_sha256, doc.pdf_error = files.put_bytes(pdf), None
         done = session.scalar(select(func.count()).select_from(Document).where(
-            or_(Document.id == decision_id, Document.parent_id == decision_id), Document.pdf_sha256.is_not(None)))
+            or_(Document.id == document_id, Document.parent_id == document_id), Document.pdf_sha256.is_not(None)))
     if done >= total:
-        _pdf_batch(decision_id, done=done, status="done", error=None)
+        _pdf_batch(document_id, done=done, status="done", error=None)
     else:
-        _pdf_batch(decision_id, done=done, status="running")
+        _pdf_batch(document_id, done=done, status="running")
 
 
-def _pdf_failed(decision_id: int, doc_ids: list[int], message: str, final: bool = True) -> None:
+def _pdf_failed(document_id: int, doc_ids: list[int], message: str, final: bool = True) -> None:
     """Record why the PDFs failed; the documents show it only once no retry is left."""
-    _pdf_batch(decision_id, status="failed" if final else "queued", error=message)
+    _pdf_batch(document_id, status="failed" if final else "queued", error=message)
     if not final:
         return
     with write_session() as session:
@@ -171,4 +209,15 @@ def sweep() -> int:
             Document.created_at < utcnow() - timedelta(minutes=5))))
     for doc_id in docs:
         enqueue_pdf(doc_id)
-    return sum(enqueue_report(i) for i in ids)
+    return sum(enqueue_report(i) for i in ids + _reclaim_abandoned())
+
+
+def _reclaim_abandoned() -> list[int]:
+    """Reports whose worker died mid-job (lease expired): back to the queue, as a new attempt."""
+    with write_session() as session:
+        rows = list(session.scalars(select(Report).where(Report.status == "running",
+                                                         Report.lease_until < utcnow())))
+        for r in rows:
+            log.warning("report %s: lease expired, re-queued", r.id)
+            r.status, r.attempts, r.enqueued_at, r.progress_done = "queued", r.attempts + 1, None, 0
+        return [r.id for r in rows]

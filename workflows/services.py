@@ -20,7 +20,7 @@ from storage.files import store
 from storage.models import (
     Campaign, Document, DocumentDossier, Dossier, FieldCorrection, Nominee, Report, Transition, Unit, User, utcnow,
 )
-from workflows import documents, machine, queue
+from workflows import documents, history, machine, queue
 from workflows.errors import Conflict, Forbidden, Invalid, NotFound
 from workflows.fields import clean, clean_nominees, clean_targets
 
@@ -99,14 +99,20 @@ def _appraised_by(dossier: Dossier) -> int | None:
 
 # ---------------------------------------------------------------- the audit row
 def _apply(session: Session, dossier: Dossier, action: str, user: User, comment: str | None = None,
-           files: list[str] | None = None) -> Transition:
-    """Fire `action`; record who/when/from/to/comment in the same transaction."""
+           files: list[str] | None = None, data=None) -> Transition:
+    """Fire `action`; record who/when/from/to/comment/files, chained to the previous row, in this transaction."""
     to = machine.fire(dossier.state, action, user.role, comment)
+    return _record(session, dossier, action, to, user, comment, files, data)
+
+
+def _record(session: Session, dossier: Dossier, action: str, to: str, user: User, comment=None, files=None,
+            data=None) -> Transition:
     row = Transition(dossier_id=dossier.id, action=action, from_state=dossier.state, to_state=to,
                      actor_id=user.id, role=user.role, at=utcnow(), comment=_clean_comment(comment),
-                     files=list(files or []))
-    dossier.state, dossier.updated_at = to, row.at
+                     files=list(files or []), data_sha256=history.digest(data) if data is not None else None)
+    history.seal(session, row)
     session.add(row)
+    dossier.state, dossier.updated_at = to, row.at
     return row
 
 
@@ -136,8 +142,8 @@ def register(actor_id: int, unit_id, campaign_id, targets=None) -> int:
         session.add(dossier)
         session.flush()
         doc = documents.issue_dang_ky(session, store(), dossier=dossier, actor=user, on=today())
-        session.add(Transition(dossier_id=dossier.id, action="register", from_state=None, to_state="registered",
-                               actor_id=user.id, role=user.role, at=utcnow(), files=[doc.sha256]))
+        dossier.state = None
+        _record(session, dossier, "register", "registered", user, files=[doc.sha256], data=dossier.targets)
         dossier_id, doc_id = dossier.id, doc.id
     enqueue_pdf(doc_id)
     return dossier_id
@@ -242,7 +248,7 @@ def correct_fields(actor_id: int, report_id: int, raw_fields) -> int:
         session.add(FieldCorrection(report_id=report.id, version=version, fields=fields, actor_id=user.id,
                                     at=utcnow()))
         _apply(session, dossier, "correct_fields", user, comment=f"Phiên bản {version} của các trường trích xuất",
-               files=[report.sha256])
+               files=[report.sha256], data=fields)
         replace_nominees(session, dossier, fields["nominees"])
         return version
 
@@ -274,7 +280,10 @@ def forward(actor_id: int, dossier_id: int, nominees=None, comment=None) -> None
         if not dossier.nominees:
             raise Invalid("Hồ sơ chưa có tập thể, cá nhân nào được đề nghị khen thưởng.", "nominees")
         doc = documents.issue_to_trinh(session, store(), dossier=dossier, actor=user, on=today())
-        _apply(session, dossier, "forward", user, comment, files=[doc.sha256])
+        report = dossier.reports[-1] if dossier.reports else None
+        confirmed = {"fields": report.current_fields if report else None,
+                     "nominees": [[n.id, n.name, n.kind, n.position, n.award] for n in dossier.nominees]}
+        _apply(session, dossier, "forward", user, comment, files=[doc.sha256], data=confirmed)
         doc_id = doc.id
     enqueue_pdf(doc_id)
 
@@ -302,7 +311,8 @@ def appraise(actor_id: int, dossier_id: int, verdicts, comment=None) -> None:
         _set_verdicts(dossier, verdicts)
         session.flush()
         doc = documents.issue_bien_ban(session, store(), dossier=dossier, actor=user, on=today(), moment=utcnow())
-        _apply(session, dossier, "appraise", user, comment, files=[doc.sha256])
+        _apply(session, dossier, "appraise", user, comment, files=[doc.sha256],
+               data=[[n.id, n.verdict, n.reason] for n in dossier.nominees])
         doc_id = doc.id
     enqueue_pdf(doc_id)
 
@@ -364,7 +374,8 @@ def approve(actor_id: int, dossier_ids, comment=None) -> tuple[int, list[int]]:
                                                           on=today(), public_url=settings.get().public_url)
         for d in dossiers:
             _apply(session, d, "approve", user, comment,
-                   files=[decision.sha256] + [c.sha256 for c in certificates if d.id in c.dossier_ids])
+                   files=[decision.sha256] + [c.sha256 for c in certificates if d.id in c.dossier_ids],
+                   data={"decision": decision.number, "certificates": [c.number for c in certificates]})
         result = decision.id, [decision.id] + [c.id for c in certificates]
     enqueue_pdf(result[0])
     return result
@@ -387,7 +398,7 @@ def act(actor_id: int, dossier_id: int, action: str, body: dict) -> None:
 
 
 # ---------------------------------------------------------------- queries
-def history(session: Session, user: User, dossier_id: int) -> list[Transition]:
+def dossier_history(session: Session, user: User, dossier_id: int) -> list[Transition]:
     return list(get_dossier(session, user, dossier_id).transitions)
 
 

@@ -25,7 +25,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     jobs.sweep()
     stop = threading.Event()
-    threading.Thread(target=_sweep_forever, args=(stop, 30.0), daemon=True).start()
+    threading.Thread(target=_sweep_forever, args=(stop, settings.get().sweep_interval_s), daemon=True).start()
     try:
         Worker([settings.get().queue_name], connection=queue.redis()).work(with_scheduler=True)
     finally:

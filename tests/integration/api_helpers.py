@@ -35,3 +35,18 @@ class Api:
 
     def campaign_id(self) -> int:
         return self.get("/campaigns").get_json()[0]["id"]
+
+
+def csrf_token(client, path: str) -> str:
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def login_html(client, username: str, password: str = DEMO_PASSWORD):
+    """Sign in through the login form, CSRF token included, as a browser would."""
+    token = csrf_token(client, "/login")
+    r = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    assert r.status_code == 302, r.get_data(as_text=True)[:500]
+    return r
