@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import logging
-import tempfile
 import threading
 from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 
 from rq import get_current_job
 from sqlalchemy import func, or_, select

@@ -3,6 +3,7 @@
 The counter row is incremented with one UPDATE … RETURNING inside the caller's transaction: on
 PostgreSQL the row stays locked until that transaction ends, on SQLite the write transaction is
 exclusive; a rolled-back transaction gives its number back, so no number is consumed without a document.
+tests/integration/test_numbering_concurrency.py proves it on both databases (200 threads, 40 approvals).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from storage.models import NumberRegister, RegisterEntry
 
@@ -52,7 +53,9 @@ def cancel(session: Session, entry_id: int, note: str) -> RegisterEntry:
 
 
 def entries(session: Session, year: int | None = None) -> list[RegisterEntry]:
-    stmt = select(RegisterEntry).join(NumberRegister).order_by(NumberRegister.issuer_code, RegisterEntry.seq)
+    """Every number taken (issued or cancelled), per register in order, optionally of one year."""
+    stmt = (select(RegisterEntry).join(NumberRegister).options(joinedload(RegisterEntry.register))
+            .order_by(NumberRegister.year.desc(), NumberRegister.issuer_code, RegisterEntry.seq))
     if year:
         stmt = stmt.where(NumberRegister.year == year)
     return list(session.scalars(stmt))

@@ -66,6 +66,8 @@ def _mm(value, field: str) -> float:
 def decision_for_print(session: Session, actor_id: int, document_id: int) -> Document:
     """The decision the user may print (visibility first, then role)."""
     user = services.actor(session, actor_id)
+    if not 0 < document_id < 2 ** 31:          # beyond the database's integer range: not found, not a 500
+        raise NotFound(f"Không tìm thấy văn bản số {document_id}.")
     doc = services.get_document(session, user, document_id)
     if user.role not in PRINT_ROLES:
         raise Forbidden("Vai trò này không được in giấy khen.")
@@ -123,7 +125,8 @@ def retry_pdfs(actor_id: int, decision_id: int) -> None:
         if progress(session, decision_id).status == "done":
             raise Conflict("Các bản PDF đã được tạo đủ.")
         batch = session.get(PdfBatch, decision_id) or PdfBatch(decision_id=decision_id)
-        batch.status, batch.error, batch.attempts, batch.updated_at = "queued", None, (batch.attempts or 0) + 1, utcnow()
+        batch.status, batch.error, batch.updated_at = "queued", None, utcnow()
+        batch.attempts = (batch.attempts or 0) + 1
         session.add(batch)
         for doc in session.scalars(select(Document).where(Document.id.in_(_family(decision_id)))):
             doc.pdf_error = None

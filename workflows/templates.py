@@ -94,7 +94,8 @@ def _layout_warnings(docx: bytes) -> list[str]:
         return []
 
 
-def upload(actor_id: int, kind: str, data: bytes, filename: str | None, note: str | None = None) -> tuple[int, list[str]]:
+def upload(actor_id: int, kind: str, data: bytes, filename: str | None,
+           note: str | None = None) -> tuple[int, list[str]]:
     """Store a checked replacement template as a new version and make it the active one."""
     warnings = check(kind, data)
     sha = store().put_bytes(data)
@@ -137,7 +138,7 @@ def _deactivate(session: Session, commune_id: int, kind: str) -> None:
 
 
 def _row(session: Session, commune_id: int, template_id: int) -> DocumentTemplate:
-    row = session.get(DocumentTemplate, template_id)
+    row = session.get(DocumentTemplate, template_id) if 0 < template_id < 2 ** 31 else None
     if row is None or row.commune_id != commune_id:
         raise NotFound(f"Không tìm thấy mẫu số {template_id}.")
     return row

@@ -1,0 +1,166 @@
+"""The admin's pages: templates are data (checked at upload, used by the next paper, revertible), the
+phôi offsets and print, and the numbering register with cancelled numbers."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+
+import pytest
+from docx import Document as Docx
+from sqlalchemy import select
+
+from workflow_helpers import appraised_dossiers, csrf_token, login, user_id
+
+MARKER = "MẪU CỦA XÃ PHIÊN BẢN 2"
+
+
+@pytest.fixture
+def web(sqlite_env):
+    from webapp import create_app
+
+    client = create_app({"TESTING": True}).test_client()
+    login(client, "admin")
+    return client
+
+
+def edited(kind: str, old: str, new: str) -> bytes:
+    """The built-in template of `kind` with `old` replaced by `new` in its body."""
+    from doc_templates.engine import template_bytes
+
+    src = zipfile.ZipFile(io.BytesIO(template_bytes(kind)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode(), 1)
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def upload(web, kind: str, data: bytes):
+    return web.post(f"/admin/templates/{kind}", data={
+        "csrf_token": csrf_token(web, "/admin/templates"), "note": "thử",
+        "file": (io.BytesIO(data), f"{kind}.docx")}, content_type="multipart/form-data")
+
+
+def text_of(docx: bytes) -> str:
+    return "\n".join(p.text for p in Docx(io.BytesIO(docx)).paragraphs)
+
+
+def test_a_template_with_an_undefined_variable_is_refused_at_upload_with_the_reason(web):
+    from storage.db import read_session
+    from storage.models import DocumentTemplate
+
+    r = upload(web, "dang_ky", edited("dang_ky", "{{ subject }}", "{{ ten_don_vi_sai }}"))
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "dùng biến không được phép" in html and "ten_don_vi_sai" in html
+    with read_session() as session:
+        assert session.scalars(select(DocumentTemplate)).all() == []
+
+
+def test_bad_jinja_is_refused_too(web):
+    r = upload(web, "quyet_dinh", edited("quyet_dinh", "{{ subject }}", "{{ subject "))
+    assert r.status_code == 422 and "lỗi cú pháp Jinja" in r.get_data(as_text=True)
+
+
+def test_an_accepted_template_is_used_by_the_next_paper_and_reverting_restores_the_built_in(web):
+    from storage.db import read_session
+    from storage.files import store
+    from storage.models import Document
+    from workflows import services, templates
+
+    r = upload(web, "dang_ky", edited("dang_ky", "{{ subject }}", MARKER + " {{ subject }}"))
+    assert r.status_code == 302
+    page = web.get("/admin/templates").get_data(as_text=True)
+    assert "mẫu tải lên, phiên bản 1" in page and "Trở lại mẫu mặc định" in page
+    assert MARKER in text_of(web.get("/admin/templates/dang_ky/current.docx").data)
+
+    clerk = user_id("donvi01")
+    with read_session() as session:
+        unit_id = services.actor(session, clerk).unit_id
+    dossier_id = services.register(clerk, unit_id, 1, {})
+    with read_session() as session:
+        [doc] = session.scalars(select(Document).where(Document.kind == "dang_ky")).all()
+        assert MARKER in text_of(store().read(doc.sha256)) and str(dossier_id) in str(doc.dossier_ids)
+        kind_row = next(k for k in templates.overview(session, 1) if k.kind == "dang_ky")
+    r = web.post("/admin/templates/dang_ky/revert", data={"csrf_token": csrf_token(web, "/admin/templates")})
+    assert r.status_code == 302
+    assert MARKER not in text_of(web.get("/admin/templates/dang_ky/current.docx").data)
+    r = web.post(f"/admin/templates/versions/{kind_row.active.id}/activate",
+                 data={"csrf_token": csrf_token(web, "/admin/templates")})
+    assert r.status_code == 302 and MARKER in text_of(web.get("/admin/templates/dang_ky/current.docx").data)
+
+
+def test_only_the_admin_manages_templates(sqlite_env):
+    from webapp import create_app
+
+    client = create_app({"TESTING": True}).test_client()
+    login(client, "chutich")
+    assert client.get("/admin/templates").status_code == 403
+
+
+def test_certificate_contexts_rebuilt_from_rows_give_the_same_papers(sqlite_env):
+    import doc_templates
+    import settings
+    from storage.db import read_session
+    from storage.files import store
+    from storage.models import Document
+    from workflows import documents, services
+
+    decision_id, _ = services.approve(user_id("chutich"), appraised_dossiers(2, nominees=2))
+    with read_session() as session:
+        pairs = documents.certificate_contexts(session, session.get(Document, decision_id), settings.get().public_url)
+        assert len(pairs) == 4
+        for doc, ctx in pairs:
+            assert doc_templates.render("giay_khen", ctx) == store().read(doc.sha256)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_printing_on_phoi_gives_one_merged_pdf_with_one_page_per_certificate(web, sqlite_env):
+    import pypdfium2 as pdfium
+
+    r = web.post("/admin/print-settings", data={"csrf_token": csrf_token(web, "/admin/templates"),
+                                                 "x": "4,5", "y": "-3"})
+    assert r.status_code == 302
+    from workflows import services
+
+    decision_id, _ = services.approve(user_id("chutich"), appraised_dossiers(3, nominees=1))
+    assert "Đang chờ tạo PDF" in web.get(f"/printing/decisions/{decision_id}").get_data(as_text=True)
+    assert "Đang chờ tạo PDF" in web.get("/printing/").get_data(as_text=True)
+    sqlite_env.run_jobs()
+    page = web.get(f"/printing/decisions/{decision_id}").get_data(as_text=True)
+    assert "Đã tạo đủ 4 bản PDF" in page and "In trên phôi (3 tờ" in page and "sang phải 4.5 mm" in page
+    r = web.post(f"/printing/decisions/{decision_id}/phoi.pdf",
+                 data={"csrf_token": csrf_token(web, f"/printing/decisions/{decision_id}")})
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    pdf = pdfium.PdfDocument(r.data)
+    assert len(pdf) == 3
+    assert all(p.get_size()[0] > p.get_size()[1] for p in pdf)   # A4 landscape
+
+
+def test_offsets_out_of_range_are_refused(web):
+    r = web.post("/admin/print-settings", data={"csrf_token": csrf_token(web, "/admin/templates"),
+                                                "x": "120", "y": "0"})
+    assert r.status_code == 422 and "mm" in r.get_data(as_text=True)
+
+
+def test_the_register_page_lists_every_number_including_cancelled_ones(web):
+    from storage.db import read_session
+    from workflows import numbering, services
+
+    services.approve(user_id("chutich"), appraised_dossiers(1, nominees=2))
+    with read_session() as session:
+        gk = next(e for e in numbering.entries(session, 2026) if e.number == "01/GK")
+    r = web.post(f"/admin/registers/{gk.id}/cancel", data={"csrf_token": csrf_token(web, "/admin/registers"),
+                                                           "note": "In hỏng phôi"})
+    assert r.status_code == 302
+    html = web.get("/admin/registers").get_data(as_text=True)
+    rows = re.findall(r"<tr class=\"[^\"]*\">(.*?)</tr>", html, re.S)
+    assert any("01/QĐ-UBND" in row and "Đã cấp" in row for row in rows)
+    assert any("01/GK" in row and "Đã hủy" in row and "In hỏng phôi" in row for row in rows)
+    assert any("02/GK" in row and "Đã cấp" in row for row in rows)
