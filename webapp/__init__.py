@@ -41,6 +41,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     def _open_session():
         g.db = session_factory()()
 
+    from webapp import access
+
+    access.register(app)
+
     @app.teardown_request
     def _close_session(_exc):
         db = g.pop("db", None)
@@ -72,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin.printing_bp)
+    app.register_blueprint(__import__("webapp.dashboard", fromlist=["bp"]).bp)
     return app
 
 

@@ -1,11 +1,12 @@
-"""The JSON API v1 of spec/api.md, over the same services as the pages."""
+"""The JSON API v1 of spec/api.md, over the same services as the pages.
+
+The bearer token is resolved to `g.user` by `webapp.access` before each request."""
 from __future__ import annotations
 
 import tempfile
-from functools import wraps
 from pathlib import Path
 
-from flask import Blueprint, g, jsonify, request, send_file
+from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select, text
 
 import settings
@@ -18,19 +19,6 @@ from workflows.errors import Invalid, Unauthorized
 from workflows.machine import STATES
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def token_required(view):
-    """Resolve `Authorization: Bearer <token>` to g.user, or answer 401."""
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        user = accounts.token_user(g.db, token.strip()) if scheme.lower() == "bearer" and token else None
-        if user is None:
-            raise Unauthorized("Thiếu mã truy cập hoặc mã đã hết hạn, bị thu hồi.")
-        g.user = user
-        return view(*args, **kwargs)
-    return wrapper
 
 
 def body() -> dict:
@@ -53,7 +41,6 @@ def token():
 
 
 @bp.delete("/token")
-@token_required
 def revoke():
     """Revoke the token this request carries."""
     with write_session() as session:
@@ -83,7 +70,6 @@ def openapi():
 
 
 @bp.get("/me")
-@token_required
 def me():
     """Who the token belongs to."""
     u = g.user
@@ -91,14 +77,12 @@ def me():
 
 
 @bp.get("/units")
-@token_required
 def units():
     """Units the caller may see."""
     return jsonify([{"id": u.id, "name": u.name, "kind": u.kind} for u in services.visible_units(g.db, g.user)])
 
 
 @bp.get("/campaigns")
-@token_required
 def campaigns():
     """The commune's campaign years."""
     rows = g.db.scalars(select(Campaign).where(Campaign.commune_id == g.user.commune_id).order_by(Campaign.year))
@@ -107,7 +91,6 @@ def campaigns():
 
 
 @bp.post("/dossiers")
-@token_required
 def register():
     """Register a unit for a campaign year."""
     data = body()
@@ -116,7 +99,6 @@ def register():
 
 
 @bp.get("/dossiers")
-@token_required
 def list_dossiers():
     """The dossiers the caller may see, filtered by state and campaign."""
     stmt = services.visible_dossiers(g.user).order_by(Dossier.id)
@@ -138,14 +120,12 @@ def _dossier(dossier_id: int) -> dict:
 
 
 @bp.get("/dossiers/<int:dossier_id>")
-@token_required
 def get_dossier(dossier_id: int):
     """One dossier."""
     return jsonify(_dossier(dossier_id))
 
 
 @bp.post("/dossiers/<int:dossier_id>/reports")
-@token_required
 def upload_report(dossier_id: int):
     """Upload a report file; it is validated now and read in the background."""
     services.check_may_submit(g.user.id, dossier_id)
@@ -170,14 +150,12 @@ def save_and_submit(upload, actor_id: int, dossier_id: int) -> int:
 
 
 @bp.get("/reports/<int:report_id>")
-@token_required
 def get_report(report_id: int):
     """A report version with its status and fields."""
     return jsonify(serializers.report(services.get_report(g.db, g.user, report_id), full=True))
 
 
 @bp.put("/reports/<int:report_id>/fields")
-@token_required
 def put_fields(report_id: int):
     """Correct a report's fields (stored as a new version)."""
     data = body()
@@ -187,7 +165,6 @@ def put_fields(report_id: int):
 
 
 @bp.post("/reports/<int:report_id>/retry")
-@token_required
 def retry_report(report_id: int):
     """Run a failed report's reading again."""
     services.retry_report(g.user.id, report_id)
@@ -195,7 +172,6 @@ def retry_report(report_id: int):
 
 
 @bp.post("/dossiers/<int:dossier_id>/actions/<action>")
-@token_required
 def action(dossier_id: int, action: str):
     """Fire a workflow action on a dossier."""
     data = request.get_json(silent=True)
@@ -204,7 +180,6 @@ def action(dossier_id: int, action: str):
 
 
 @bp.post("/approvals")
-@token_required
 def approvals():
     """Approve several appraised dossiers with one decision."""
     data = body()
@@ -216,21 +191,18 @@ def approvals():
 
 
 @bp.get("/dossiers/<int:dossier_id>/history")
-@token_required
 def history(dossier_id: int):
     """Every step of a dossier, oldest first."""
     return jsonify([serializers.transition(t) for t in services.dossier_history(g.db, g.user, dossier_id)])
 
 
 @bp.get("/documents/<int:document_id>")
-@token_required
 def document(document_id: int):
     """A generated document's metadata."""
     return jsonify(serializers.document(services.get_document(g.db, g.user, document_id)))
 
 
 @bp.get("/documents/<int:document_id>/file")
-@token_required
 def document_download(document_id: int):
     """The document as .docx (default) or .pdf."""
     fmt = request.args.get("format", "docx")

@@ -5,7 +5,6 @@ Callers pass ids, never ORM objects; the web pages and the JSON API both call th
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import date, datetime, timezone
 from pathlib import Path
