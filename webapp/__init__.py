@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, g
+from werkzeug.routing import IntegerConverter
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
@@ -10,6 +11,15 @@ from storage.db import session_factory
 from storage.models import User
 
 csrf = CSRFProtect()
+MAX_ID = 2**31 - 1
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:…>` in URLs: 0 … 2³¹−1, the range of an INTEGER column on every database we support."""
+
+    def __init__(self, url_map, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, **kwargs)
 login_manager = LoginManager()
 
 
@@ -17,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; `test_config` overrides Flask config keys."""
     cfg = settings_mod.get()
     app = Flask(__name__)
+    app.url_map.converters["int"] = DatabaseId      # ids beyond the column's range are simply not found
     app.config.update(
         SECRET_KEY=cfg.secret_key,
         MAX_CONTENT_LENGTH=cfg.max_upload_mb * 1024 * 1024,

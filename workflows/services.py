@@ -42,7 +42,16 @@ def visible_dossiers(user: User) -> Select:
     return stmt
 
 
+MAX_ID = 2**31 - 1          # an INTEGER column's range on SQLite and PostgreSQL
+
+
+def is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def get_dossier(session: Session, user: User, dossier_id: int, *, lock: bool = False) -> Dossier:
+    if not is_id(dossier_id):
+        raise NotFound(f"Không tìm thấy hồ sơ số {dossier_id}.")
     stmt = visible_dossiers(user).where(Dossier.id == dossier_id)
     dossier = session.scalar(stmt.with_for_update(of=Dossier) if lock else stmt)
     if dossier is None:
@@ -51,7 +60,7 @@ def get_dossier(session: Session, user: User, dossier_id: int, *, lock: bool = F
 
 
 def get_report(session: Session, user: User, report_id: int) -> Report:
-    report = session.get(Report, report_id)
+    report = session.get(Report, report_id) if is_id(report_id) else None
     if report is None:
         raise NotFound(f"Không tìm thấy báo cáo số {report_id}.")
     get_dossier(session, user, report.dossier_id)
@@ -59,7 +68,7 @@ def get_report(session: Session, user: User, report_id: int) -> Report:
 
 
 def get_document(session: Session, user: User, document_id: int) -> Document:
-    doc = session.get(Document, document_id)
+    doc = session.get(Document, document_id) if is_id(document_id) else None
     if doc is None or not may_see_document(session, user, doc):
         raise NotFound(f"Không tìm thấy văn bản số {document_id}.")
     return doc
@@ -156,7 +165,7 @@ def enqueue_pdf(document_id: int) -> None:
 def _visible_unit(session: Session, user: User, unit_id) -> Unit:
     if isinstance(unit_id, bool) or not isinstance(unit_id, int):
         raise Invalid("“unit_id” phải là số nguyên.", "unit_id")
-    unit = session.get(Unit, unit_id)
+    unit = session.get(Unit, unit_id) if is_id(unit_id) else None
     if unit is None or unit.commune_id != user.commune_id or (user.role == "unit_staff" and unit.id != user.unit_id):
         raise NotFound(f"Không tìm thấy đơn vị số {unit_id}.")
     return unit
@@ -165,7 +174,7 @@ def _visible_unit(session: Session, user: User, unit_id) -> Unit:
 def _campaign(session: Session, user: User, campaign_id) -> Campaign:
     if isinstance(campaign_id, bool) or not isinstance(campaign_id, int):
         raise Invalid("“campaign_id” phải là số nguyên.", "campaign_id")
-    campaign = session.get(Campaign, campaign_id)
+    campaign = session.get(Campaign, campaign_id) if is_id(campaign_id) else None
     if campaign is None or campaign.commune_id != user.commune_id:
         raise NotFound(f"Không tìm thấy đợt thi đua số {campaign_id}.")
     return campaign
@@ -356,7 +365,7 @@ def _check_separation(dossier: Dossier, user: User) -> None:
 def approve(actor_id: int, dossier_ids, comment=None) -> tuple[int, list[int]]:
     """Approve appraised dossiers together: one quyết định, one giấy khen per accepted nominee."""
     if not isinstance(dossier_ids, list) or not dossier_ids or len(dossier_ids) > 500 \
-            or not all(isinstance(i, int) and not isinstance(i, bool) for i in dossier_ids):
+            or not all(is_id(i) for i in dossier_ids):
         raise Invalid("“dossier_ids” phải là danh sách số hồ sơ (1–500 hồ sơ).", "dossier_ids")
     with write_session() as session:
         user = actor(session, actor_id)

@@ -41,7 +41,8 @@ def csrf_token(client, path: str) -> str:
     import re
 
     html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    return match.group(1) if match else ""
 
 
 def login_html(client, username: str, password: str = DEMO_PASSWORD):
