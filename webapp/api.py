@@ -111,7 +111,7 @@ def list_dossiers():
         if not campaign_id.isdigit():
             raise Invalid("“campaign_id” phải là số nguyên.", "campaign_id")
         stmt = stmt.where(Dossier.campaign_id == int(campaign_id))
-    return jsonify([serializers.dossier(g.db, g.user, d) for d in g.db.scalars(stmt)])
+    return jsonify(serializers.dossiers(g.db, g.user, g.db.scalars(stmt.options(*serializers.LIST_LOAD)).all()))
 
 
 def _dossier(dossier_id: int) -> dict:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from storage import previews
 from storage.models import Campaign, Dossier
@@ -17,6 +18,7 @@ from workflows.fields import FIELD_LABELS, METRICS, RATINGS, STRING_FIELDS
 from workflows.machine import STATES
 
 bp = Blueprint("dossiers", __name__)
+PAGE_SIZE = 50
 
 
 def me():
@@ -40,7 +42,13 @@ def index():
         stmt = stmt.where(Dossier.campaign_id == campaign_id)
     campaigns = g.db.scalars(select(Campaign).where(Campaign.commune_id == user.commune_id)
                              .order_by(Campaign.year.desc())).all()
-    return render_template("dossiers/index.html", dossiers=g.db.scalars(stmt).all(), states=STATES,
+    total = g.db.scalar(stmt.with_only_columns(func.count(Dossier.id)).order_by(None))
+    page = max(1, request.args.get("page", 1, type=int))
+    rows = g.db.scalars(stmt.options(joinedload(Dossier.unit), joinedload(Dossier.campaign))
+                        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return render_template("dossiers/index.html", dossiers=rows, states=STATES, total=total, page=page,
+                           pages=max(1, -(-total // PAGE_SIZE)), report_status=services.latest_report_status(
+                               g.db, [d.id for d in rows]),
                            units=services.visible_units(g.db, user), campaigns=campaigns,
                            selected={"state": state, "unit_id": unit_id, "campaign_id": campaign_id})
 

@@ -27,16 +27,14 @@ def inbox():
     """The user's to-do list: dossiers waiting for them, units still to register."""
     user = me()
     campaign = latest_campaign(user)
-    dossiers = g.db.scalars(services.visible_dossiers(user).order_by(Dossier.updated_at)).all()
-    todo = [(d, services.allowed_actions(user, d)) for d in dossiers]
-    todo = [(d, acts) for d, acts in todo if acts]
     unregistered = []
     if campaign and user.role in ("unit_staff", "police"):
-        registered = {d.unit_id for d in dossiers if d.campaign_id == campaign.id}
+        registered = set(g.db.scalars(services.visible_dossiers(user).where(Dossier.campaign_id == campaign.id)
+                                      .with_only_columns(Dossier.unit_id)))
         unregistered = [u for u in services.visible_units(g.db, user) if u.id not in registered]
-    failed = [r for d in dossiers for r in d.reports[-1:] if r.status == "failed"]
-    return render_template("inbox.html", todo=todo, unregistered=unregistered, campaign=campaign,
-                           failed=failed, counts=services.count_by_state(g.db, user))
+    return render_template("inbox.html", todo=services.inbox(g.db, user), unregistered=unregistered,
+                           campaign=campaign, failed=services.failed_reports(g.db, user),
+                           counts=services.count_by_state(g.db, user))
 
 
 @bp.route("/approvals", methods=["GET", "POST"])

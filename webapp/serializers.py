@@ -3,9 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
-from storage.models import Document, Dossier, Report, Transition, User
+from storage.models import Document, DocumentDossier, Dossier, Report, Transition, User
+
+LIST_LOAD = (joinedload(Dossier.unit),
+             selectinload(Dossier.reports).options(defer(Report.text), defer(Report.provenance),
+                                                   defer(Report.quality)).selectinload(Report.corrections),
+             selectinload(Dossier.nominees), selectinload(Dossier.transitions))
 from workflows import services
 
 
@@ -37,7 +43,23 @@ def document(d: Document, short: bool = False) -> dict:
     return out
 
 
-def dossier(session: Session, user: User, d: Dossier) -> dict:
+def dossiers(session: Session, user: User, rows: list[Dossier]) -> list[dict]:
+    """Many dossiers, with their documents fetched in one query per 500 dossiers."""
+    docs: dict[int, list[dict]] = {}
+    ids = [d.id for d in rows]
+    for start in range(0, len(ids), 500):
+        stmt = (select(DocumentDossier.dossier_id, Document.id, Document.kind, Document.number)
+                .join(Document, Document.id == DocumentDossier.document_id)
+                .where(DocumentDossier.dossier_id.in_(ids[start:start + 500])).order_by(Document.id))
+        for dossier_id, doc_id, kind, number in session.execute(stmt):
+            docs.setdefault(dossier_id, []).append({"id": doc_id, "kind": kind, "number": number})
+    return [dossier(session, user, d, docs.get(d.id, [])) for d in rows]
+
+
+def dossier(session: Session, user: User, d: Dossier, documents: list[dict] | None = None) -> dict:
+    if documents is None:
+        documents = [{"id": doc.id, "kind": doc.kind, "number": doc.number}
+                     for doc in services.dossier_documents(session, d.id)]
     return {
         "id": d.id,
         "unit": {"id": d.unit.id, "name": d.unit.name, "kind": d.unit.kind},
@@ -47,8 +69,7 @@ def dossier(session: Session, user: User, d: Dossier) -> dict:
         "allowed_actions": services.allowed_actions(user, d),
         "reports": [report(r) for r in d.reports],
         "nominees": [nominee(n) for n in d.nominees],
-        "documents": [{"id": doc.id, "kind": doc.kind, "number": doc.number}
-                      for doc in services.dossier_documents(session, d.id)],
+        "documents": documents,
     }
 
 

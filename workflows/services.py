@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 import settings
 from extractors.probe import probe
@@ -412,6 +412,34 @@ def dossier_history(session: Session, user: User, dossier_id: int) -> list[Trans
 
 def dossier_documents(session: Session, dossier_id: int) -> list[Document]:
     return documents.dossier_documents(session, dossier_id)
+
+
+def latest_report_status(session: Session, dossier_ids: list[int]) -> dict[int, str]:
+    """Status of each dossier's latest report, in one query."""
+    latest = (select(func.max(Report.id)).where(Report.dossier_id.in_(dossier_ids))
+              .group_by(Report.dossier_id).scalar_subquery())
+    return dict(session.execute(select(Report.dossier_id, Report.status).where(Report.id.in_(latest))).all())
+
+
+def inbox(session: Session, user: User, limit: int = 200) -> list[tuple[Dossier, list[str]]]:
+    """Dossiers waiting for this user, oldest change first: only the states where the role has a step."""
+    states = {s for (s, a), step in machine.TRANSITIONS.items()
+              if s and a != "correct_fields" and user.role in step.roles}
+    if not states:
+        return []
+    stmt = (visible_dossiers(user).where(Dossier.state.in_(states)).order_by(Dossier.updated_at).limit(limit)
+            .options(joinedload(Dossier.unit), joinedload(Dossier.campaign), selectinload(Dossier.transitions)))
+    rows = [(d, allowed_actions(user, d)) for d in session.scalars(stmt)]
+    return [(d, acts) for d, acts in rows if acts]
+
+
+def failed_reports(session: Session, user: User, limit: int = 50) -> list[Report]:
+    """Latest reports whose reading failed, for the inbox."""
+    visible = visible_dossiers(user).with_only_columns(Dossier.id)
+    latest = select(func.max(Report.id)).where(Report.dossier_id.in_(visible)).group_by(Report.dossier_id)
+    stmt = (select(Report).where(Report.id.in_(latest.scalar_subquery()), Report.status == "failed")
+            .options(joinedload(Report.dossier).joinedload(Dossier.unit)).limit(limit))
+    return list(session.scalars(stmt))
 
 
 def count_by_state(session: Session, user: User) -> dict[str, int]:
