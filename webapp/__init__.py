@@ -42,15 +42,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     cfg.tmp_dir.mkdir(parents=True, exist_ok=True)
 
+    @app.before_request
+    def _open_session():              # first: every later hook and error page may need the database
+        g.db = session_factory()()
+
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.session_protection = "strong"
-
-    @app.before_request
-    def _open_session():
-        g.db = session_factory()()
 
     from webapp import access
 

@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 import settings
 from storage.db import write_session
 from storage.models import Campaign, Dossier
-from webapp import serializers
+from webapp import ratelimit, serializers
 from webapp.downloads import document_file
 from workflows import accounts, queue, services
 from workflows.errors import Invalid, Unauthorized
@@ -32,10 +32,14 @@ def body() -> dict:
 def token():
     """Exchange a username and password for a bearer token."""
     data = body()
+    username = str(data.get("username") or "")
+    ratelimit.check(username, request.remote_addr or "")
     with write_session() as session:
-        user = accounts.authenticate(session, str(data.get("username") or ""), str(data.get("password") or ""))
+        user = accounts.authenticate(session, username, str(data.get("password") or ""))
         if user is None:
+            ratelimit.failed(username, request.remote_addr or "")
             raise Unauthorized("Sai tên đăng nhập hoặc mật khẩu.")
+        ratelimit.succeeded(username)
         tok, expires = accounts.issue_token(session, user, settings.get().token_ttl_hours)
         return jsonify(token=tok, role=user.role, expires_at=expires.isoformat())
 

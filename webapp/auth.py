@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired
 
 from storage.db import write_session
 from storage.models import User
-from webapp import LoginUser
+from webapp import LoginUser, ratelimit
 from workflows import accounts
 
 bp = Blueprint("auth", __name__)
@@ -25,10 +25,18 @@ def login():
     """Sign in with a username and password."""
     form = LoginForm()
     if form.validate_on_submit():
+        address = request.remote_addr or ""
+        try:
+            ratelimit.check(form.username.data, address)
+        except ratelimit.TooManyAttempts as exc:
+            flash(exc.message, "error")
+            return render_template("login.html", form=form), 429
         user = accounts.authenticate(g.db, form.username.data, form.password.data)
         if user is None:
+            ratelimit.failed(form.username.data, address)
             flash("Sai tên đăng nhập hoặc mật khẩu.", "error")
         else:
+            ratelimit.succeeded(form.username.data)
             session.clear()                 # a fresh session at every login
             login_user(LoginUser(user))
             target = request.args.get("next", "")
