@@ -28,6 +28,7 @@ class Settings:
     token_ttl_hours: int = 12
     job_timeout_s: int = 1800
     job_lease_s: float = 120.0
+    job_memory_mb: int = 4096
     sweep_interval_s: float = 30.0
     queue_name: str = "default"
     demo_password: str | None = field(default=None, repr=False)
@@ -80,6 +81,7 @@ def from_env(env: dict | None = None) -> Settings:
         token_ttl_hours=int(env.get("TOKEN_TTL_HOURS", 12)),
         job_timeout_s=int(env.get("JOB_TIMEOUT_S", 1800)),
         job_lease_s=float(env.get("JOB_LEASE_S", 120)),
+        job_memory_mb=int(env.get("JOB_MEMORY_MB", 4096)),
         sweep_interval_s=float(env.get("SWEEP_INTERVAL_S", 30)),
         queue_name=env.get("QUEUE_NAME", "default"),
         demo_password=env.get("DEMO_PASSWORD") or None,

@@ -33,6 +33,10 @@ def process_report(report_id: int) -> str:
     except extractors.ExtractionError as exc:          # the file itself is unreadable: retrying won't help
         _fail(report_id, str(exc))
         return "failed"
+    except MemoryError:                                 # the job's memory ceiling: the file is the problem
+        _fail(report_id, "Tệp quá phức tạp, vượt giới hạn bộ nhớ khi đọc. Hãy xuất lại tệp (ít trang hơn, "
+                         "độ phân giải thấp hơn) rồi nộp lại.")
+        return "failed"
     except extractors.OcrUnavailable as exc:           # a server tool is missing or hung: retry later
         _fail(report_id, str(exc), final=_last_try())
         raise

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import resource
 import threading
 
 from rq import Worker
@@ -9,6 +10,19 @@ from rq import Worker
 from workflows import jobs, queue
 
 log = logging.getLogger("workflows.worker")
+
+
+class LimitedWorker(Worker):
+    """Each job runs in a forked work horse with a ceiling on its memory (and that of the OCR and
+    LibreOffice processes it starts), so one hostile file fails its own job, never the worker."""
+
+    def main_work_horse(self, job, queue):
+        import settings
+
+        limit = settings.get().job_memory_mb * 2**20
+        if limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        super().main_work_horse(job, queue)
 
 
 def _sweep_forever(stop: threading.Event, every_s: float) -> None:
@@ -27,7 +41,7 @@ def main() -> None:
     stop = threading.Event()
     threading.Thread(target=_sweep_forever, args=(stop, settings.get().sweep_interval_s), daemon=True).start()
     try:
-        Worker([settings.get().queue_name], connection=queue.redis()).work(with_scheduler=True)
+        LimitedWorker([settings.get().queue_name], connection=queue.redis()).work(with_scheduler=True)
     finally:
         stop.set()
 

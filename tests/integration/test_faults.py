@@ -243,3 +243,29 @@ def test_missing_tesseract_fails_the_job_clearly_and_a_retry_works(client, env, 
     assert unit.post(f"/reports/{report_id}/retry").status_code == 202
     env.run_jobs()
     assert unit.get(f"/reports/{report_id}").get_json()["status"] == "done"
+
+
+def test_a_job_over_its_memory_ceiling_fails_alone_and_the_worker_goes_on(sqlite_env, monkeypatch):
+    import settings
+    from rq import Queue
+    from rq.job import Job
+    from webapp import create_app
+    from workflows import queue as q
+
+    monkeypatch.setenv("JOB_MEMORY_MB", "1500")
+    settings.get.cache_clear()
+    big = Queue(sqlite_env.queue_name, connection=q.redis()).enqueue("tests.fixtures.memory_jobs.allocate", 3000,
+                                                                      job_id="too-big")
+    client = create_app({"TESTING": True}).test_client()
+    unit = Api(client, "donvi18")
+    d = unit.post("/dossiers", json={"unit_id": unit.unit_id(), "campaign_id": unit.campaign_id()}).get_json()["id"]
+    report_id = unit.upload(d, REPORT_PDF).get_json()["report_id"]
+    worker = _worker(dict(os.environ))
+    try:
+        _wait(lambda: _report(report_id).status == "done", 120, "the report after the failed job")
+        job = Job.fetch("too-big", connection=q.redis())
+        assert job.get_status() == "failed" and "MemoryError" in (job.latest_result().exc_string or "")
+        assert worker.poll() is None, "the worker survived"
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(30)
