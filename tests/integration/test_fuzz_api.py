@@ -81,7 +81,7 @@ def world(sqlite_env):
 def test_token_never_answers_500(world, body):
     r = world["client"].post("/api/v1/token", data=json.dumps(body, allow_nan=True), content_type="application/json")
     assert_handled(r)
-    assert r.status_code in (401, 422)
+    assert r.status_code in (401, 422, 429)           # 429: the address has failed too often meanwhile
 
 
 @FUZZ
