@@ -1,0 +1,90 @@
+"""The dashboard's tables as .xlsx (openpyxl) and CSV: totals, units, awards, proposals, late dossiers."""
+from __future__ import annotations
+
+import csv
+import io
+
+from workflows import criteria
+from workflows.fields import FIELD_LABELS, METRICS
+from workflows.machine import STATE_LABELS
+from workflows.stats import COUNTED_NOTE, Dashboard
+
+TABLES = ("units", "totals", "awards", "proposals", "late")
+SHEET_TITLES = {"totals": "Tổng hợp", "units": "Đơn vị", "awards": "Khen thưởng", "proposals": "Đề xuất",
+                "late": "Quá hạn"}
+
+
+def table(board: Dashboard, name: str) -> list[list]:
+    """One table as rows (the first is the header); numbers stay numbers."""
+    return {"totals": _totals, "units": _units, "awards": _awards, "proposals": _proposals,
+            "late": _late}[name](board)
+
+
+def _totals(board: Dashboard) -> list[list]:
+    provisional = board.totals(provisional=True)
+    rows = [["Nội dung", "Số liệu chính thức (hồ sơ đã phê duyệt)", "Tạm tính (kể cả hồ sơ đang xét)"]]
+    for label, value in board.summary_lines():
+        key = next((k for k in METRICS if FIELD_LABELS[k] == label), None)
+        rows.append([label, value, provisional[key] if key else None])
+    return rows
+
+
+def _units(board: Dashboard) -> list[list]:
+    head = ["Xã", "Đơn vị", "Loại", "Trạng thái hồ sơ", "Được cộng vào số liệu chính thức", "Báo cáo số",
+            "Tự xếp loại", "Đạt chuẩn ANTT"] + [FIELD_LABELS[k] for k in METRICS]
+    rows = [head]
+    for r in board.rows:
+        antt = {True: "Đạt", False: "Chưa đạt"}.get(r.antt_standard, "")
+        rows.append([r.commune_name, r.unit_name, r.unit_kind, STATE_LABELS.get(r.state, r.state),
+                     "Có" if r.counted else "Không", r.report_number or "", r.self_rating or "", antt]
+                    + [r.metrics.get(k) for k in METRICS])
+    return rows
+
+
+def _awards(board: Dashboard) -> list[list]:
+    return [["Tên tập thể, cá nhân", "Đơn vị", "Xã", "Hình thức", "Quyết định số"]] + [
+        [a.name, a.unit_name, a.commune_name, a.award, a.decision_number or ""] for a in board.awards]
+
+
+def _proposals(board: Dashboard) -> list[list]:
+    return [["Đơn vị", "Xã", "Hình thức đề nghị", "Căn cứ"]] + [
+        [a.row.unit_name, a.row.commune_name, a.rule.award, "\n".join(a.evidence)]
+        for a in criteria.proposals(board.rows)]
+
+
+def _late(board: Dashboard) -> list[list]:
+    return [["Đơn vị", "Trạng thái", "Hạn nộp báo cáo", "Số ngày quá hạn"]] + [
+        [x.unit_name, STATE_LABELS.get(x.state, x.state), x.deadline, x.days_late] for x in board.late]
+
+
+def to_csv(board: Dashboard, name: str) -> bytes:
+    """One table as CSV, UTF-8 with a BOM so that spreadsheet programs read the Vietnamese letters."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in table(board, name):
+        writer.writerow(["" if v is None else v for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(board: Dashboard) -> bytes:
+    """Every table on its own sheet, with a bold header row, frozen, and the counting rule noted."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name in ("totals", "units", "awards", "proposals", "late"):
+        ws = wb.create_sheet(SHEET_TITLES[name])
+        for row in table(board, name):
+            ws.append(row)
+        for cell in ws[1]:
+            cell.font, cell.alignment = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "A2"
+        for col in ws.columns:
+            ws.column_dimensions[col[0].column_letter].width = min(60, max(10, *(len(str(c.value or ""))
+                                                                                 for c in col[:50])) + 2)
+    wb["Tổng hợp"].append([])
+    wb["Tổng hợp"].append([COUNTED_NOTE])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
