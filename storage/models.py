@@ -184,8 +184,9 @@ class NumberRegister(Base):
     """The counter of one issuer's numbers for one year (sổ đăng ký văn bản đi)."""
 
     __tablename__ = "number_registers"
-    __table_args__ = (UniqueConstraint("issuer_code", "year"),)
+    __table_args__ = (UniqueConstraint("commune_id", "issuer_code", "year", name="uq_number_registers_commune"),)
     id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))   # each commune keeps its own books
     issuer_code: Mapped[str] = mapped_column(String(30))      # "UBND", "CAX"
     year: Mapped[int] = mapped_column(Integer)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)

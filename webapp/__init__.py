@@ -72,7 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                                 "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
         return resp
 
-    from webapp import api, auth, documents, dossiers, errors, pages
+    from webapp import admin, api, auth, dashboard, documents, dossiers, errors, pages
     from webapp.filters import register_filters
 
     register_filters(app)
@@ -83,11 +83,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(documents.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
-    from webapp import admin
-
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin.printing_bp)
-    app.register_blueprint(__import__("webapp.dashboard", fromlist=["bp"]).bp)
+    app.register_blueprint(dashboard.bp)
     return app
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from storage.db import write_session
-from storage.models import Campaign, Commune, Unit, User
+from storage.models import Campaign, Commune, RegisterEntry, Unit, User
 from workflows import numbering
 from workflows.accounts import hash_password
 from workflows.errors import Conflict, Forbidden, Invalid, NotFound
@@ -112,5 +112,8 @@ def save_commune_texts(actor_id: int, legal_bases: list[str], award_reason: str 
 
 def cancel_number(actor_id: int, entry_id: int, note: str) -> None:
     with write_session() as session:
-        _admin(session, actor_id)
+        admin = _admin(session, actor_id)
+        entry = session.get(RegisterEntry, entry_id)
+        if entry is None or entry.register.commune_id != admin.commune_id:
+            raise NotFound("Không tìm thấy số này trong sổ.")
         numbering.cancel(session, entry_id, _text(note, "note", 500))

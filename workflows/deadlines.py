@@ -4,8 +4,8 @@ A dossier is overdue when it is still `registered` (no report) or `returned` (no
 unit's report deadline: the campaign's `hamlet_report_deadline` for a hamlet (xóm), else `report_deadline`.
 
 Scheduling (either one):
-- rq cron: `rq cron workflows.cron_config --url "$REDIS_URL"` (runs `mark_overdue_job` daily at 00:15);
-- system cron: `15 0 * * * cd /srv/app && .venv/bin/python -m workflows.deadlines`.
+- every worker runs it at start and then hourly (workflows/worker.py), so no extra process is needed;
+- or a system cron entry: `15 0 * * * cd /srv/app && .venv/bin/python -m workflows.deadlines`.
 """
 from __future__ import annotations
 
@@ -86,12 +86,6 @@ def _flag(session: Session, flag: OverdueFlag | None, late: Late) -> bool:
     flag.deadline, flag.state, flag.flagged_at, flag.cleared_at = late.deadline, late.state, utcnow(), None
     session.add(flag)
     return True
-
-
-def mark_overdue_job() -> str:
-    """rq entry point of the daily check."""
-    flagged, cleared = mark_overdue()
-    return f"{flagged} flagged, {cleared} cleared"
 
 
 def flagged(session: Session, dossiers: Select, on: date) -> list[Late]:

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 import extractors
 from storage.db import read_session, write_session
 from storage.files import store
+from storage.search import index_report
 from storage.models import Document, Dossier, Report, utcnow
 from workflows.fields import clean
 
@@ -107,6 +108,7 @@ def _finish(report_id: int, result, pages: int) -> None:
         dossier = session.get(Dossier, report.dossier_id)
         if dossier.state == "report_submitted" and dossier.reports[-1].id == report.id:
             replace_nominees(session, dossier, fields["nominees"])
+        index_report(session, report)
 
 
 PDF_CHUNK = 20          # documents per soffice run: progress is recorded after each chunk

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 STATES = ("registered", "report_submitted", "under_appraisal", "returned", "appraised", "approved", "rejected")
-ROLES = ("unit_staff", "police", "vhxh", "chairman", "admin")
+ROLES = ("unit_staff", "police", "vhxh", "chairman", "admin", "province")
 NEW = None   # a dossier that does not exist yet
 
 
@@ -65,6 +65,7 @@ ROLE_LABELS = {
     "vhxh": "Phòng Văn hóa – Xã hội",
     "chairman": "Chủ tịch UBND xã",
     "admin": "Quản trị hệ thống",
+    "province": "Công an tỉnh (tổng hợp)",
 }
 
 

@@ -22,19 +22,20 @@ def doc_number(seq: int, type_code: str | None, issuer_code: str) -> str:
     return f"{seq:02d}/{type_code}-{issuer_code}" if type_code else f"{seq:02d}/{issuer_code}"
 
 
-def _ensure_register(session: Session, issuer_code: str, year: int) -> None:
+def _ensure_register(session: Session, commune_id: int, issuer_code: str, year: int) -> None:
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(NumberRegister).values(issuer_code=issuer_code, year=year, last_seq=0)
-    session.execute(stmt.on_conflict_do_nothing(index_elements=["issuer_code", "year"]))
+    stmt = insert(NumberRegister).values(commune_id=commune_id, issuer_code=issuer_code, year=year, last_seq=0)
+    session.execute(stmt.on_conflict_do_nothing(index_elements=["commune_id", "issuer_code", "year"]))
 
 
-def take(session: Session, *, issuer_code: str, type_code: str | None, kind: str, on: date,
+def take(session: Session, *, commune_id: int, issuer_code: str, type_code: str | None, kind: str, on: date,
          actor_id: int, note: str | None = None) -> RegisterEntry:
-    """Take the next number of `issuer_code` for the year of `on` and record it."""
-    _ensure_register(session, issuer_code, on.year)
+    """Take the commune's next number of `issuer_code` for the year of `on` and record it."""
+    _ensure_register(session, commune_id, issuer_code, on.year)
     register_id, seq = session.execute(
         update(NumberRegister)
-        .where(NumberRegister.issuer_code == issuer_code, NumberRegister.year == on.year)
+        .where(NumberRegister.commune_id == commune_id, NumberRegister.issuer_code == issuer_code,
+               NumberRegister.year == on.year)
         .values(last_seq=NumberRegister.last_seq + 1)
         .returning(NumberRegister.id, NumberRegister.last_seq)
     ).one()
@@ -52,9 +53,10 @@ def cancel(session: Session, entry_id: int, note: str) -> RegisterEntry:
     return entry
 
 
-def entries(session: Session, year: int | None = None) -> list[RegisterEntry]:
-    """Every number taken (issued or cancelled), per register in order, optionally of one year."""
+def entries(session: Session, commune_id: int, year: int | None = None) -> list[RegisterEntry]:
+    """Every number the commune took (issued or cancelled), per register in order, optionally of one year."""
     stmt = (select(RegisterEntry).join(NumberRegister).options(joinedload(RegisterEntry.register))
+            .where(NumberRegister.commune_id == commune_id)
             .order_by(NumberRegister.year.desc(), NumberRegister.issuer_code, RegisterEntry.seq))
     if year:
         stmt = stmt.where(NumberRegister.year == year)

@@ -16,8 +16,9 @@ import settings
 from extractors.probe import probe
 from storage.db import read_session, write_session
 from storage.files import store
+from storage.search import index_report
 from storage.models import (
-    Campaign, Document, DocumentDossier, Dossier, FieldCorrection, Nominee, Report, Transition, Unit, User, utcnow,
+    Campaign, Commune, Document, DocumentDossier, Dossier, FieldCorrection, Nominee, Report, Transition, Unit, User, utcnow,
 )
 from workflows import documents, history, machine, queue
 from workflows.errors import Conflict, Forbidden, Invalid, NotFound
@@ -36,7 +37,11 @@ def actor(session: Session, actor_id: int) -> User:
 
 def visible_dossiers(user: User) -> Select:
     """The dossiers `user` may see: a clerk only its unit's, the commune's officers all of the commune's."""
-    stmt = select(Dossier).join(Unit, Dossier.unit_id == Unit.id).where(Unit.commune_id == user.commune_id)
+    stmt = select(Dossier).join(Unit, Dossier.unit_id == Unit.id)
+    if user.role == "province":         # read-only, over every commune of the user's province
+        province = select(Commune.province).where(Commune.id == user.commune_id).scalar_subquery()
+        return stmt.where(Unit.commune_id.in_(select(Commune.id).where(Commune.province == province)))
+    stmt = stmt.where(Unit.commune_id == user.commune_id)
     if user.role == "unit_staff":
         stmt = stmt.where(Dossier.unit_id == user.unit_id)
     return stmt
@@ -258,6 +263,7 @@ def correct_fields(actor_id: int, report_id: int, raw_fields) -> int:
         _apply(session, dossier, "correct_fields", user, comment=f"Phiên bản {version} của các trường trích xuất",
                files=[report.sha256], data=fields)
         replace_nominees(session, dossier, fields["nominees"])
+        index_report(session, report)
         return version
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 import logging
 import resource
 import threading
+import time
 
 from rq import Worker
 
-from workflows import jobs, queue
+from workflows import deadlines, jobs, queue
 
 log = logging.getLogger("workflows.worker")
 
@@ -26,9 +27,14 @@ class LimitedWorker(Worker):
 
 
 def _sweep_forever(stop: threading.Event, every_s: float) -> None:
+    """Re-queue what was missed; once an hour, flag dossiers past their deadlines."""
+    last_deadline_check = 0.0
     while not stop.wait(every_s):
         try:
             jobs.sweep()
+            if time.monotonic() - last_deadline_check >= 3600:
+                deadlines.mark_overdue()
+                last_deadline_check = time.monotonic()
         except Exception:       # the database or Redis may be briefly away; try again next round
             log.exception("sweep failed")
 
@@ -38,6 +44,7 @@ def main() -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     jobs.sweep()
+    deadlines.mark_overdue()
     stop = threading.Event()
     threading.Thread(target=_sweep_forever, args=(stop, settings.get().sweep_interval_s), daemon=True).start()
     try:

@@ -155,7 +155,7 @@ def test_the_register_page_lists_every_number_including_cancelled_ones(web):
 
     services.approve(user_id("chutich"), appraised_dossiers(1, nominees=2))
     with read_session() as session:
-        gk = next(e for e in numbering.entries(session, 2026) if e.number == "01/GK")
+        gk = next(e for e in numbering.entries(session, 1, 2026) if e.number == "01/GK")
     r = web.post(f"/admin/registers/{gk.id}/cancel", data={"csrf_token": csrf_token(web, "/admin/registers"),
                                                            "note": "In hỏng phôi"})
     assert r.status_code == 302

@@ -35,7 +35,7 @@ def _take(note: str, actor: int) -> str:
     from workflows import numbering
 
     with write_session() as session:
-        return numbering.take(session, issuer_code="UBND", type_code="QĐ", kind="quyet_dinh", on=ON,
+        return numbering.take(session, commune_id=1, issuer_code="UBND", type_code="QĐ", kind="quyet_dinh", on=ON,
                               actor_id=actor, note=note).number
 
 
@@ -47,7 +47,7 @@ def test_200_threads_take_200_distinct_numbers_from_01_without_gaps(env):
     from workflows import numbering
 
     with read_session() as session:
-        assert [e.seq for e in numbering.entries(session, 2026)] == list(range(1, 201))
+        assert [e.seq for e in numbering.entries(session, 1, 2026)] == list(range(1, 201))
 
 
 def test_40_concurrent_approvals_get_distinct_gap_free_decision_numbers(env):
@@ -75,7 +75,7 @@ def test_a_rolled_back_transaction_does_not_consume_a_number(env):
     assert _take("một", actor) == "01/QĐ-UBND"
     with pytest.raises(RuntimeError):
         with write_session() as session:
-            numbering.take(session, issuer_code="UBND", type_code="QĐ", kind="quyet_dinh", on=ON, actor_id=actor)
+            numbering.take(session, commune_id=1, issuer_code="UBND", type_code="QĐ", kind="quyet_dinh", on=ON, actor_id=actor)
             raise RuntimeError("the document could not be made")
     assert _take("hai", actor) == "02/QĐ-UBND"
 
@@ -101,10 +101,10 @@ def test_a_cancelled_number_stays_in_the_register_and_is_never_reused(env):
     actor = user_id("chutich")
     [_take(str(i), actor) for i in range(3)]
     with read_session() as session:
-        second = next(e for e in numbering.entries(session, 2026) if e.seq == 2)
+        second = next(e for e in numbering.entries(session, 1, 2026) if e.seq == 2)
     admin.cancel_number(user_id("admin"), second.id, "Ghi nhầm trích yếu")
     assert _take("bốn", actor) == "04/QĐ-UBND"
     with read_session() as session:
-        rows = [(e.number, e.status) for e in numbering.entries(session, 2026)]
+        rows = [(e.number, e.status) for e in numbering.entries(session, 1, 2026)]
     assert rows == [("01/QĐ-UBND", "issued"), ("02/QĐ-UBND", "cancelled"), ("03/QĐ-UBND", "issued"),
                     ("04/QĐ-UBND", "issued")]
