@@ -72,7 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                                 "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
         return resp
 
-    from webapp import admin, api, auth, dashboard, documents, dossiers, errors, pages
+    from webapp import admin, api, auth, dashboard, documents, dossiers, errors, pages, printing
     from webapp.filters import register_filters
 
     register_filters(app)
@@ -84,7 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(admin.bp)
-    app.register_blueprint(admin.printing_bp)
+    app.register_blueprint(printing.bp)
     app.register_blueprint(dashboard.bp)
     return app
 

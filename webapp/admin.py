@@ -11,7 +11,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from storage.models import Campaign, Commune, Unit, User
-from webapp.printing import bp as printing_bp  # registered by create_app beside this blueprint
 from workflows import admin, numbering, printing, templates
 from workflows.errors import Invalid
 from workflows.machine import ROLES

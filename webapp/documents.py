@@ -37,9 +37,13 @@ def show(document_id: int):
     """A document with its downloads (and, for a decision, its certificates)."""
     user = me()
     doc = services.get_document(g.db, user, document_id)
-    children = [c for c in g.db.scalars(select(Document).where(Document.parent_id == doc.id).order_by(Document.id))
-                if services.may_see_document(g.db, user, c)]
-    return render_template("documents/show.html", doc=doc, children=children)
+    return render_template("documents/show.html", doc=doc, children=_certificates(user, doc))
+
+
+def _certificates(user, decision: Document) -> list[Document]:
+    """The giấy khen of a decision that this user may see."""
+    rows = g.db.scalars(select(Document).where(Document.parent_id == decision.id).order_by(Document.id))
+    return [c for c in rows if services.may_see_document(g.db, user, c)]
 
 
 @bp.get("/documents/<int:document_id>/file")
@@ -60,8 +64,7 @@ def print_certificates(document_id: int):
 
     user = me()
     decision = services.get_document(g.db, user, document_id)
-    certs = [c for c in g.db.scalars(select(Document).where(Document.parent_id == decision.id).order_by(Document.id))
-             if services.may_see_document(g.db, user, c)]
+    certs = _certificates(user, decision)
     if not certs or any(c.pdf_sha256 is None for c in certs):
         raise Conflict("Bản PDF của các giấy khen đang được tạo, vui lòng thử lại sau ít phút.")
     merged = doc_templates.merge_pdfs([store().read(c.pdf_sha256) for c in certs])

@@ -51,3 +51,30 @@ def login_html(client, username: str, password: str = DEMO_PASSWORD):
     r = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
     assert r.status_code == 302, r.get_data(as_text=True)[:500]
     return r
+
+
+def register_and_submit(client, env, clerk: str) -> tuple[Api, int, int]:
+    """A unit registers and uploads the sample report; returns (its API, dossier id, report id)."""
+    unit = Api(client, clerk)
+    r = unit.post("/dossiers", json={"unit_id": unit.unit_id(), "campaign_id": unit.campaign_id(),
+                                     "targets": {"propaganda_sessions": 12, "models_count": 1}})
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["state"] == "registered"
+    dossier_id = r.get_json()["id"]
+    r = unit.upload(dossier_id, REPORT_PDF, "bao-cao.pdf")
+    assert r.status_code == 202, r.get_json()
+    assert r.get_json()["status"] == "queued"
+    return unit, dossier_id, r.get_json()["report_id"]
+
+
+def appraised(client, env, clerk: str) -> int:
+    """A dossier read, forwarded by the police and appraised by vhxh with every nominee accepted."""
+    _, dossier_id, _ = register_and_submit(client, env, clerk)
+    env.run_jobs()
+    assert Api(client, "congan").post(f"/dossiers/{dossier_id}/actions/forward", json={}).status_code == 200
+    vhxh = Api(client, "vhxh")
+    nominees = vhxh.get(f"/dossiers/{dossier_id}").get_json()["nominees"]
+    r = vhxh.post(f"/dossiers/{dossier_id}/actions/appraise",
+                  json={"verdicts": [{"nominee_id": n["id"], "verdict": "accepted"} for n in nominees]})
+    assert r.status_code == 200, r.get_json()
+    return dossier_id

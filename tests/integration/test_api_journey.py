@@ -6,22 +6,9 @@ import io
 import pytest
 from docx import Document as Docx
 
-from api_helpers import REPORT_PDF, Api
+from api_helpers import REPORT_PDF, Api, register_and_submit
 
 pytestmark = pytest.mark.skipif(not REPORT_PDF.exists(), reason="shared corpus not found beside the repo")
-
-
-def register_and_submit(client, env, clerk: str) -> tuple[Api, int, int]:
-    unit = Api(client, clerk)
-    r = unit.post("/dossiers", json={"unit_id": unit.unit_id(), "campaign_id": unit.campaign_id(),
-                                     "targets": {"propaganda_sessions": 12, "models_count": 1}})
-    assert r.status_code == 201, r.get_json()
-    dossier = r.get_json()
-    assert dossier["state"] == "registered"
-    r = unit.upload(dossier["id"], REPORT_PDF, "bao-cao.pdf")
-    assert r.status_code == 202, r.get_json()
-    assert r.get_json()["status"] == "queued"
-    return unit, dossier["id"], r.get_json()["report_id"]
 
 
 def test_a_campaign_year_runs_end_to_end_through_the_api(client, env):

@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from api_helpers import Api, login_html
-from test_api_journey import register_and_submit
+from api_helpers import Api, login_html, register_and_submit
 
 ROLES = {"unit_staff": "donvi01", "other_unit": "donvi02", "police": "congan", "vhxh": "vhxh",
          "chairman": "chutich", "admin": "admin"}

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from api_helpers import REPORT_PDF, Api
-from conftest import PG_URL, ROOT, _drop_postgres, _fresh_postgres
+from conftest import ROOT, _drop_postgres, _fresh_postgres
 from storage.files import sha256_file
 
 pytestmark = pytest.mark.skipif(not REPORT_PDF.exists(), reason="shared corpus not found beside the repo")

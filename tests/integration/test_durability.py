@@ -5,8 +5,7 @@ import os
 
 from sqlalchemy import select
 
-from api_helpers import REPORT_PDF, Api
-from test_api_journey import register_and_submit
+from api_helpers import REPORT_PDF, Api, register_and_submit
 
 
 def test_restarting_the_app_loses_nothing(client, env):

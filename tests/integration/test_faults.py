@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from api_helpers import REPORT_PDF, Api, login_html
+from api_helpers import REPORT_PDF, Api, appraised, login_html, register_and_submit
 from conftest import ROOT, SHARED, free_port
-from test_api_journey import register_and_submit
 
 SCAN = SHARED / "corpus" / "dev" / "dev_05.pdf"
 
@@ -163,13 +162,7 @@ def test_a_database_error_mid_approval_rolls_everything_back(client, env, monkey
     from storage.orphans import sweep_orphans
     from workflows import documents
 
-    unit, d, _ = register_and_submit(client, env, "donvi14")
-    env.run_jobs()
-    Api(client, "congan").post(f"/dossiers/{d}/actions/forward", json={})
-    vhxh = Api(client, "vhxh")
-    nominees = vhxh.get(f"/dossiers/{d}").get_json()["nominees"]
-    vhxh.post(f"/dossiers/{d}/actions/appraise",
-              json={"verdicts": [{"nominee_id": n["id"], "verdict": "accepted"} for n in nominees]})
+    d = appraised(client, env, "donvi14")
 
     def count(model):
         with read_session() as s:
@@ -254,7 +247,7 @@ def test_a_job_over_its_memory_ceiling_fails_alone_and_the_worker_goes_on(sqlite
 
     monkeypatch.setenv("JOB_MEMORY_MB", "1500")
     settings.get.cache_clear()
-    big = Queue(sqlite_env.queue_name, connection=q.redis()).enqueue("tests.fixtures.memory_jobs.allocate", 3000,
+    Queue(sqlite_env.queue_name, connection=q.redis()).enqueue("tests.fixtures.memory_jobs.allocate", 3000,
                                                                       job_id="too-big")
     client = create_app({"TESTING": True}).test_client()
     unit = Api(client, "donvi18")

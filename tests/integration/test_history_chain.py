@@ -3,18 +3,11 @@ from __future__ import annotations
 
 from sqlalchemy import select, text
 
-from api_helpers import Api
-from test_api_journey import register_and_submit
+from api_helpers import Api, appraised
 
 
 def _approved_dossier(client, env) -> int:
-    unit, d, _ = register_and_submit(client, env, "donvi11")
-    env.run_jobs()
-    Api(client, "congan").post(f"/dossiers/{d}/actions/forward", json={})
-    vhxh = Api(client, "vhxh")
-    nominees = vhxh.get(f"/dossiers/{d}").get_json()["nominees"]
-    vhxh.post(f"/dossiers/{d}/actions/appraise",
-              json={"verdicts": [{"nominee_id": n["id"], "verdict": "accepted"} for n in nominees]})
+    d = appraised(client, env, "donvi11")
     assert Api(client, "chutich").post("/approvals", json={"dossier_ids": [d]}).status_code == 201
     return d
 

@@ -82,7 +82,7 @@ def test_passwords_are_stored_as_scrypt_hashes(env):
 
 
 def test_names_from_reports_are_escaped_in_pages(client, env):
-    from test_api_journey import register_and_submit
+    from api_helpers import register_and_submit
 
     unit, d, report_id = register_and_submit(client, env, "donvi17")
     env.run_jobs()
