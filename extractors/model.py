@@ -86,6 +86,7 @@ class Page:
     source: str
     ocr_confidence: float | None = None
     columns: list[float] | None = None  # x boundaries of a ruled table, when the text layer has one
+    tables: list[tuple[float, float, float, float]] = field(default_factory=list)  # ruled tables' boxes
     image_stats: dict = field(default_factory=dict)
 
     @property

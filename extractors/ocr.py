@@ -10,6 +10,7 @@ import tempfile
 import numpy as np
 from PIL import Image
 
+from . import lexicon
 from .layout import build_lines, clean_words
 from .model import OcrUnavailable, Page, Word
 
@@ -45,26 +46,77 @@ def render_pdf_page(path: str, number: int, dpi: int = DPI) -> Image.Image:
     return Image.open(io.BytesIO(proc.stdout)).convert("L")
 
 
+SKEW_WIDTH = 700          # skew is estimated on a copy about this wide (box-reduced: cheap)
+MIN_SKEW = 0.2            # below this Tesseract copes and a rotation is not worth its time
+
+
 def estimate_skew(image: Image.Image) -> float:
-    """Skew angle in degrees, by maximising the variance of the row profile of ink."""
-    small = image.copy()
-    small.thumbnail((800, 800))
-    ink = Image.fromarray((np.asarray(small) < 128).astype(np.uint8) * 255)
-    best, best_score = 0.0, -1.0
-    for angle in np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.25):
-        profile = np.asarray(ink.rotate(angle, resample=Image.NEAREST)).sum(axis=1, dtype=np.int64)
-        score = float(np.var(profile))
-        if score > best_score:
-            best, best_score = float(angle), score
-    return best
+    """Skew angle in degrees (PIL's rotate convention): the shear that makes the row profile of ink
+    sharpest.  Runs on a box-reduced copy, shearing the ink pixels' coordinates instead of rotating
+    images: a coarse 0.5° search, then 0.1° around the best (≈10 ms for an A4 page at 300 dpi)."""
+    factor = max(1, image.width // SKEW_WIDTH)
+    small = image.reduce(factor) if factor > 1 else image
+    ys, xs = np.nonzero(np.asarray(small) < 128)
+    if len(ys) < 50:
+        return 0.0
+    xs = xs.astype(np.float32) - small.width / 2
+    ys = ys.astype(np.float32) + small.width      # keep sheared rows non-negative
+
+    def sharpness(angle: float) -> float:
+        rows = np.rint(ys - xs * np.tan(np.radians(angle))).astype(np.int64)
+        profile = np.bincount(rows).astype(np.float64)
+        return float(np.dot(profile, profile))
+
+    coarse = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.5), key=sharpness)
+    fine = max(np.arange(coarse - 0.4, coarse + 0.41, 0.1), key=sharpness)
+    return round(float(fine), 2)
 
 
 def deskew(image: Image.Image) -> Image.Image:
-    """Rotate the page so text lines are horizontal."""
+    """Rotate the page so text lines are horizontal (≈70 ms at 300 dpi, so only when it is skewed)."""
     angle = estimate_skew(image)
-    if abs(angle) < 0.4:  # Tesseract copes with less; a full-page rotation costs time
+    if abs(angle) < MIN_SKEW:
         return image
     return image.rotate(angle, resample=Image.BILINEAR, expand=False, fillcolor=255)
+
+
+def _runs(ink: np.ndarray, length: int) -> np.ndarray:
+    """Mask of the pixels in horizontal runs of ink at least `length` long (rows of a 2-D array)."""
+    cs = np.concatenate([np.zeros((ink.shape[0], 1), np.int32), np.cumsum(ink, axis=1, dtype=np.int32)], axis=1)
+    full = (cs[:, length:] - cs[:, :-length]) == length          # window [j, j+length) all ink
+    hits = np.concatenate([np.zeros((ink.shape[0], 1), np.int32), np.cumsum(full, axis=1, dtype=np.int32)], axis=1)
+    mask = np.zeros(ink.shape, bool)
+    cover = hits[:, 1:] - np.concatenate([np.zeros((ink.shape[0], length), np.int32), hits[:, :-length]], axis=1)[:, :hits.shape[1] - 1]
+    mask[:, :cover.shape[1]] = cover > 0
+    return mask
+
+
+def has_ruled_table(image: Image.Image) -> bool:
+    """Cheap test on a 4× reduced copy: three or more long horizontal rules (a ruled table)."""
+    small = np.asarray(image.reduce(4)) < 160
+    length = small.shape[1] // 8
+    rows = np.flatnonzero(small.sum(axis=1) >= length)
+    if len(rows) < 3:
+        return False
+    hit = rows[_runs(small[rows], length).any(axis=1)]
+    return len(hit) >= 3 and int((np.diff(hit) > 2).sum()) + 1 >= 3
+
+
+def remove_rules(image: Image.Image) -> Image.Image:
+    """Whiten the ruling of tables (long horizontal and vertical ink runs, found on a 2× reduced copy):
+    Tesseract then reads the cells, including the lone row numbers, instead of line noise."""
+    small = np.asarray(image.reduce(2)) < 170
+    h, w = small.shape
+    mask = np.zeros(small.shape, bool)
+    for view, target, length in ((small, mask, w // 8), (small.T, mask.T, h // 25)):
+        idx = np.flatnonzero(view.sum(axis=1) >= length)
+        if len(idx):
+            target[idx] |= _runs(view[idx], length)
+    mask |= np.roll(mask, 1, axis=0) | np.roll(mask, -1, axis=0) | np.roll(mask, 1, axis=1) | np.roll(mask, -1, axis=1)
+    full = mask.repeat(2, axis=0).repeat(2, axis=1)
+    out = np.array(image)
+    out[full[:out.shape[0], :out.shape[1]]] = 255
+    return Image.fromarray(out)
 
 
 def osd_rotation(image: Image.Image) -> int:
@@ -107,13 +159,14 @@ def parse_tsv(tsv: str) -> list[Word]:
 
 def ocr_image(image: Image.Image, number: int) -> Page:
     """Deskew, OCR, and if the result is poor check orientation with OSD and retry."""
-    image = image.convert("L")
+    image = image if image.mode == "L" else image.convert("L")
     stats = image_stats(image)
     image = deskew(image)
-    words = parse_tsv(_tesseract(image, ["--psm", "3"]))
+    page_image = remove_rules(image) if has_ruled_table(image) else image
+    words = parse_tsv(_tesseract(page_image, ["--psm", "3"]))
     if _mean_conf(words) < LOW_CONFIDENCE or image.width > image.height:
         words, image = _retry_rotated(image, words)
-    lines = build_lines(words, number, "ocr")
+    lines = [lexicon.correct_line(line) for line in build_lines(words, number, "ocr")]
     return Page(number, float(image.width), float(image.height), lines, "ocr",
                 ocr_confidence=round(_mean_conf(words), 3), image_stats=stats)
 
@@ -137,7 +190,7 @@ def _mean_conf(words: list[Word]) -> float:
 
 def image_stats(image: Image.Image) -> dict:
     """Size and brightness, for the scan quality gate."""
-    small = np.asarray(image.resize((max(1, image.width // 8), max(1, image.height // 8))))
+    small = np.asarray(image.reduce(8) if min(image.size) >= 16 else image)
     return {"width": image.width, "height": image.height, "mean": float(small.mean())}
 
 

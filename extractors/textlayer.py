@@ -14,8 +14,9 @@ def read_page(pdf_page, number: int) -> Page:
     raw = pdf_page.extract_words(extra_attrs=["fontname"], keep_blank_chars=False)
     words = clean_words([_word(w) for w in raw])
     lines = build_lines(words, number, "text-layer")
+    columns, boxes = _tables(pdf_page)
     return Page(number, float(pdf_page.width), float(pdf_page.height), lines, "text-layer",
-                columns=_table_columns(pdf_page))
+                columns=columns, tables=boxes)
 
 
 def _word(raw: dict) -> Word:
@@ -24,16 +25,16 @@ def _word(raw: dict) -> Word:
     return Word(raw["text"], raw["x0"], raw["x1"], raw["top"], raw["bottom"], None, bold)
 
 
-def _table_columns(pdf_page) -> list[float] | None:
-    """x boundaries of the widest ruled table on the page (pdfplumber's table finder)."""
+def _tables(pdf_page) -> tuple[list[float] | None, list]:
+    """x boundaries of the widest ruled table on the page, and the boxes of all its ruled tables."""
     if not pdf_page.lines and not pdf_page.rects:
-        return None
-    tables = pdf_page.find_tables()
+        return None, []
+    tables = [t for t in pdf_page.find_tables() if len(t.cells) >= 2]
     if not tables:
-        return None
+        return None, []
     table = max(tables, key=lambda t: len(t.cells))
     xs = sorted({round(c[0], 1) for c in table.cells} | {round(c[2], 1) for c in table.cells})
-    return xs if len(xs) >= 3 else None
+    return (xs if len(xs) >= 3 else None), [tuple(t.bbox) for t in tables]
 
 
 def usable(page: Page) -> bool:

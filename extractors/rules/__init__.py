@@ -13,6 +13,7 @@ def read_fields(pages: list[Page]) -> tuple[dict, dict]:
     """The schema object and its provenance."""
     lines = all_lines(pages)
     found: dict = dict(read_header(pages))
+    _check_number_code(found)
     found.update(read_signature(pages, lines))
     body = _body_lines(lines, found)
     subject = found.get("subject")
@@ -23,6 +24,17 @@ def read_fields(pages: list[Page]) -> tuple[dict, dict]:
     found.update(read_body(body, doc_type, year))
     nominees, nominee_found = read_nominees(pages, lines[_start(lines, found):])
     return _assemble(found, nominees, nominee_found)
+
+
+def _check_number_code(found: dict) -> None:
+    """An OCR'd number whose type code contradicts the type title (`70/TT-…` under TỜ TRÌNH) is not
+    trusted: null rather than a wrong number."""
+    number, doc_type = found.get("number"), found.get("doc_type")
+    if number is None or doc_type is None or number.line.source != "ocr" or doc_type.value in (None, "CV"):
+        return
+    codes = [part.split("-")[0] for part in number.value.split("/")[1:]]
+    if doc_type.value not in codes:
+        found["number"] = None
 
 
 def _start(lines, found) -> int:

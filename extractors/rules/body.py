@@ -34,11 +34,19 @@ def sentences(lines: list[Line]) -> list[Sentence]:
             parts, first = [], None
         if re.match(r"^\s*[IVXL]+\.\s", text):
             section = fold(text)
+        elif _short_heading(text) and not any(w in section for w in FORWARD):
+            section = fold(text)
         parts.append(text)
         first = first or line
     if parts:
         out += _split(" ".join(parts), first, section)
     return out
+
+
+def _short_heading(text: str) -> bool:
+    """`4. Phương hướng năm 2027`: a numbered heading line, not a numbered sentence."""
+    m = re.match(r"^\s*\d{1,2}\.\s+(.*)$", text)
+    return bool(m) and len(m.group(1).split()) <= 10 and not m.group(1).rstrip().endswith((".", ";", ":", ","))
 
 
 def _split(text: str, line: Line, section: str) -> list[Sentence]:
@@ -199,12 +207,26 @@ def _reached(f: str) -> bool | None:
 def period_year(subject: str | None, sents_text: str) -> int | None:
     """The year the document covers: from its subject, else the year its body names most."""
     if subject:
-        years = YEAR_RE.findall(fold(subject))
-        if years:
-            return int(years[-1])
+        year = _subject_year(fold(subject))
+        if year is not None:
+            return year
     f = fold(sents_text)
     if "phong trao" not in f and "thi dua" not in f:
         return None
     years = YEAR_RE.findall(f)
     best = max(set(years), key=years.count) if years else None
     return int(best) if best and years.count(best) >= 2 else None
+
+
+SUBJECT_FORWARD = ("phuong huong", "nhiem vu", "ke hoach", "chi tieu", "muc tieu", "trien khai")
+
+
+def _subject_year(f: str) -> int | None:
+    """The year a subject is about: `… năm 2026 và phương hướng, nhiệm vụ năm 2027` → 2026."""
+    years, last = [], 0
+    for match in YEAR_RE.finditer(f):
+        between = f[last:match.start()]
+        years.append((int(match.group(1)), any(w in between for w in SUBJECT_FORWARD) and bool(years)))
+        last = match.end()
+    plain = [y for y, forward in years if not forward]
+    return plain[0] if plain else (years[-1][0] if years else None)

@@ -8,7 +8,8 @@ from ..model import Line, Page
 from .nlp import type_code
 from .text import Found, fold, is_upper_line, readable, squash
 
-NUMBER_RE = re.compile(r"^s\s*[o0]\s*[:;.,]?\s*", re.I)
+# `Số:` followed by the number, a blank (`Số:      /BC-…`) or dots: not `SỞ Y TẾ …` (a parent body).
+NUMBER_RE = re.compile(r"^[^\w]{0,3}s\s*[o0]\s*[:;.,]?\s*(?=[\d/_.…]|\s*$)", re.I)
 NUMBER_VALUE_RE = re.compile(r"^(\d+[A-Za-z]?)(/[\wĐđ][\w\-/ĐđƠơƯư.]*)$")
 DATE_RE = re.compile(r"^(?P<place>[^,]{2,40}?)\s*[,.]?\s*ngay\s*(?P<d>\S*?)\s*thang\s*(?P<m>\S*?)\s*nam\s*(?P<y>\d{4})")
 BODY_START = ("kinh gui", "can cu", "thuc hien", "xet de nghi", "theo de nghi")
@@ -95,14 +96,29 @@ def _number(seg: Line | None) -> Found | None:
     original = re.sub(r"\s*([/-])\s*", r"\1", seg.text[len(seg.text) - len(rest):]).strip()
     first = original.split(" ")[0] if original else ""
     match = NUMBER_VALUE_RE.match(first.rstrip(".,;"))
-    return Found(match.group(0), seg) if match else None
+    if not match:
+        return None
+    value = _known_code(match.group(0)) if seg.source == "ocr" else match.group(0)
+    return Found(value, seg)
+
+
+def _known_code(number: str) -> str:
+    """OCR doubles a letter of the type code (`02/ĐĐK-XĐT`): keep the known code (`02/ĐK-XĐT`)."""
+    from .nlp import TYPE_TITLES
+    codes = set(TYPE_TITLES.values()) | {"CV"}
+    parts = number.split("/")
+    for i, part in enumerate(parts[1:], 1):
+        code, dash, rest = part.partition("-")
+        if code not in codes and len(code) >= 3 and code[0] == code[1] and code[1:] in codes:
+            parts[i] = code[1:] + dash + rest
+    return "/".join(parts)
 
 
 def _issuers(left: list[Line], number_seg: Line | None) -> dict:
     """Parent body and issuer: the capitalised lines of the left column above `Số:` (or the date)."""
     top = number_seg.top if number_seg is not None else float("inf")
-    rows = [s for s in left if s.bottom <= top + 1 and is_upper_line(s.text) and readable(s.text)
-            and not _is_national(s.text) and not fold(s.text).startswith("v/v")]
+    rows = [s for s in left if s.bottom <= top + 1 and is_upper_line(s.text) and readable(s.text, 0.6)
+            and not _is_national(s.text) and not fold(s.text).startswith("v/v") and not _rule(s.text)]
     if not rows:
         return {}
     parents, issuers = _split_issuer_rows(rows)
@@ -112,15 +128,42 @@ def _issuers(left: list[Line], number_seg: Line | None) -> dict:
     return out
 
 
+# Words that open the name of a body (a new header row starting with one is a new body); a row that
+# starts otherwise (`XÃ KIM SƠN`, `HUYỆN PHÚ LƯƠNG`, `DỊCH VỤ TÂN HÒA`) continues the row above.
+BODY_HEADS = re.compile(
+    r"^(ubnd|uy ban|hdnd|hoi dong|dang uy|dang bo|chi bo|mat tran|uy ban mat tran|so|phong|ban|bo|cuc|vu|"
+    r"tong cuc|chinh phu|van phong|truong|cong an|bo chi huy|ban chi huy|benh vien|trung tam|tram|khoa|"
+    r"hop tac xa|htx|cong ty|doanh nghiep|tap doan|chi nhanh|ngan hang|hoi|chi hoi|doan|huyen doan|"
+    r"tinh doan|thanh doan|chi doan|lien doan|thon|xom|ban|ap|buon|lang|to|khu|khu pho|to dan pho|"
+    r"doi|nha|quy|kho bac|chi cuc|hat|vien|toa an|vien kiem sat|tong cong ty|nong truong|lam truong|"
+    r"ban quan ly|bql|ky tuc xa|hoc vien|dai hoc|cao dang)\b")
+
+
 def _split_issuer_rows(rows: list[Line]) -> tuple[list[Line], list[Line]]:
-    """Regular-weight rows are the parent body, bold rows the issuer; without fonts, first row is the parent."""
-    bold = [r.bold for r in rows]
-    if any(bold) and not all(bold):
-        first_bold = bold.index(True)
-        return rows[:first_bold], rows[first_bold:]
-    if len(rows) == 1:
-        return [], rows
-    return rows[:1], rows[1:]
+    """Parent body rows and issuer rows.
+
+    Rows are grouped into bodies: a row opens a new body when it starts with a body word (`TRƯỜNG`,
+    `UBND`, `THÔN` …) or when the weight changes from regular to bold (ND30 prints the parent regular,
+    the issuer bold); any other row continues the one above (a name printed over two lines).  The last
+    body is the issuer, the ones before it the parent.
+    """
+    bodies: list[list[Line]] = []
+    for row in rows:
+        prev = bodies[-1][-1] if bodies else None
+        opens = BODY_HEADS.match(fold(row.text).strip()) is not None
+        weight_change = prev is not None and row.bold and not prev.bold
+        if prev is None or opens or weight_change:
+            bodies.append([row])
+        else:
+            bodies[-1].append(row)
+    if len(bodies) == 1:
+        return [], bodies[0]
+    return [r for b in bodies[:-1] for r in b], bodies[-1]
+
+
+def _rule(text: str) -> bool:
+    """A typed rule (`_______`, `-----`) under a header item or the trích yếu."""
+    return re.fullmatch(r"[\s_\-–—=.*~]+", text) is not None
 
 
 def _date(region: list[Line]) -> dict:
@@ -167,16 +210,27 @@ def _title_and_subject(page: Page, index: int | None, title: Line | None, left: 
 def _subject_lines(page: Page, index: int, title: Line) -> list[Line]:
     """Lines after the title up to a gap, a capitalised line or the start of the body."""
     out, prev = [], title
-    for line in page.lines[index + 1:index + 6]:
-        segs = [s for s in segments(line) if s.x1 > title.x0 - 5]
+    for line in page.lines[index + 1:index + 7]:
+        segs = [s for s in segments(line) if s.x1 > title.x0 - 5 and not _noise(s.text)]
+        text = " ".join(s.text for s in segs)
+        if segs and _rule(text) and not out:
+            prev = line          # a stray rule or stamp mark between the title and the trích yếu
+            continue
         if not segs or line.top - prev.bottom > 1.2 * prev.height:
             break
-        text = " ".join(s.text for s in segs)
+        if _rule(text):
+            break
         if fold(text).startswith(BODY_START) or is_upper_line(text):
             break
         out.append(Line([w for s in segs for w in s.words], line.page, line.source))
         prev = line
     return out
+
+
+def _noise(text: str) -> bool:
+    """Stamp or seal marks read as text: words, but hardly any real syllables."""
+    from ..quality import WORD_RE
+    return len(WORD_RE.findall(text)) > 0 and not readable(text, 0.5)
 
 
 def _cong_van(left: list[Line], number_seg: Line | None) -> dict:

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..layout import segments
+from ..lexicon import correct_surname
 from ..model import Line, Page
 from .signature import strip_rank
 from .text import Found, fold, squash
@@ -13,12 +14,14 @@ GROUPS = (("tap the", "collective"), ("ca nhan", "individual"))
 HONORIFIC_RE = re.compile(r"^(Ông|Bà|Đồng chí|Đ/c|Anh|Chị)\s+", re.I)
 COLLECTIVE_RE = re.compile(
     r"^(tap the|to|chi hoi|chi doan|chi bo|hoi|doi|xom|thon|ban|truong|cong an|phong|tram|lop|khoi|"
-    r"cau lac bo|nhom|hop tac xa|cong ty|co quan|don vi|khu dan cu|uy ban|ubnd|mat tran|doan)\b")
+    r"cau lac bo|nhom|hop tac xa|cong ty|co quan|don vi|khu dan cu|uy ban|ubnd|mat tran|doan|khoa|"
+    r"phan xuong|lien doi|trung tam|benh vien|tieu doi|hoi dong|ban quan ly|ap|ban|buon|lang|khu pho|"
+    r"nha truong|truong|gia dinh|ho gia dinh|chi nhanh|xi nghiep|hop tac|bo phan|van phong|ke toan)\b")
 AWARD_RE = re.compile(r"(?:tặng|tặng thưởng|khen thưởng bằng)\s+((?:Giấy khen|Bằng khen|Cờ thi đua|Danh hiệu|"
                       r"Kỷ niệm chương|Huy hiệu)[^;:.()]*?)\s+(?:cho|đối với|:)", re.I)
 ITEM_RE = re.compile(r"^\s*(?:\d{1,3}\s*[.)]|[-–+•])\s*(.+)$")
 LEAD_RE = re.compile(r"(de nghi|tang|khen thuong|danh sach).*(khen|tap the|ca nhan)|^danh sach")
-CLOSERS = ("tren day", "noi nhan", "dieu 2", "kinh trinh", "vi.", "v.", "iv.", "vi ")
+CLOSERS = ("tren day", "noi nhan", "dieu 2", "kinh trinh", "kinh de nghi", "vi.", "v.", "iv.", "vi ")
 
 
 @dataclass
@@ -53,37 +56,60 @@ def _is_table_header(line: Line) -> bool:
 
 def _columns(header: Line, page: Page) -> list[tuple[float, str]]:
     """(left edge, role) per column, from the ruled table borders or the header's text."""
+    if page.columns and header.source == "text-layer":
+        ruled = _ruled_columns(header, page.columns)
+        if ruled:
+            return ruled
     segs = segments(header, gap=0.9)
     roles = [_role(fold(s.text)) for s in segs]
-    centres = [(s.x0 + s.x1) / 2 for s in segs]
     lefts = [0.0] + [(a.x1 + b.x0) / 2 for a, b in zip(segs, segs[1:])]
-    if page.columns:
-        lefts = [max([x for x in page.columns if x <= c + 1] or [0.0]) for c in centres]
-        lefts[0] = 0.0
     return list(zip(lefts, roles))
 
 
+def _ruled_columns(header: Line, xs: list[float]) -> list[tuple[float, str]]:
+    """Roles of the ruled columns, from the header words inside each (a heading may wrap)."""
+    out = []
+    for left, right in zip(xs, xs[1:]):
+        text = " ".join(w.text for w in header.words if left <= (w.x0 + w.x1) / 2 < right)
+        if text:
+            out.append((left, _role(fold(text))))
+    if len(out) < 2:
+        return []
+    out[0] = (0.0, out[0][1])
+    return out
+
+
 def _role(f: str) -> str:
-    """Column role from its heading."""
+    """Column role from its heading (`Năm sinh`, `Đơn vị`, `Ghi chú` columns are kept apart)."""
     if re.match(r"^(stt|tt)\b", f):
         return "stt"
-    if "chuc" in f or "nghe" in f or "don vi" in f:
-        return "position"
     if "hinh thuc" in f or "khen" in f or "danh hieu" in f:
         return "award"
+    if "ten" in f.split() or "ho va ten" in f or "ho ten" in f:
+        return "name"
+    if "chuc" in f or "nghe" in f:
+        return "position"
+    if "sinh" in f or "tuoi" in f:
+        return "born"
+    if "don vi" in f or "dia chi" in f or "noi" in f.split():
+        return "unit"
+    if "ghi chu" in f or "thanh tich" in f or "so dien" in f:
+        return "note"
     return "name"
 
 
 def _table_rows(pages: list[Page], lines: list[Line], header: int) -> list[Row]:
     """Records of the table: a number in the STT column starts one, other lines continue it."""
     page = next(p for p in pages if p.number == lines[header].page)
-    columns = _columns(lines[header], page)
-    rows, kind, prev = [], None, lines[header]
-    for line in lines[header + 1:]:
+    head, start = _header_block(lines, header)
+    columns = _columns(head, page)
+    rows, kind, prev = [], None, lines[start - 1]
+    boxes = {p.number: p.tables for p in pages if p.tables}
+    for line in lines[start:]:
         if _is_table_header(line):
             prev = line
             continue
-        if _table_ends(line, prev, columns):
+        if _table_ends(line, prev, columns) or (rows and _outside_ruled_table(line, boxes)):
             break
         cells = _cells(line, columns)
         kind = _group(line) or kind
@@ -95,6 +121,29 @@ def _table_rows(pages: list[Page], lines: list[Line], header: int) -> list[Row]:
             _append(rows[-1], cells)
         prev = line
     return rows
+
+
+def _header_block(lines: list[Line], header: int) -> tuple[Line, int]:
+    """The header row with its wrapped second line (`Năm` / `sinh`), and the index after it."""
+    first, end = lines[header], header + 1
+    words = list(first.words)
+    while end < len(lines) and end < header + 3:
+        line = lines[end]
+        close = line.page == first.page and line.top - lines[end - 1].bottom < 0.8 * first.height
+        if not close or _group(line) or re.match(r"^\s*\d", line.text):
+            break
+        words += line.words
+        end += 1
+    return Line(words, first.page, first.source), end
+
+
+def _outside_ruled_table(line: Line, boxes: dict) -> bool:
+    """On a page whose text layer has ruled tables, a line below or between them is not a row."""
+    page_boxes = boxes.get(line.page)
+    if not page_boxes:
+        return False
+    centre = (line.top + line.bottom) / 2
+    return not any(top - 2 <= centre <= bottom + 2 for _, top, _, bottom in page_boxes)
 
 
 def _table_ends(line: Line, prev: Line, columns) -> bool:
@@ -188,6 +237,8 @@ def _nominee(row: Row, award: str | None) -> dict | None:
         name, position = row.cells.get("name", ""), row.cells.get("position")
     honorific = HONORIFIC_RE.match(name or "") is not None
     name = _clean_name(name)
+    if row.line.source == "ocr" and name:
+        name = correct_surname(name)
     if not name:
         return None
     kind = row.kind or ("individual" if honorific else _guess_kind(name))
@@ -207,7 +258,7 @@ def _collective_item(row: Row) -> bool:
 def _split_item(text: str) -> tuple[str, str | None]:
     """`Ông Chu Ngọc Hải, Trưởng Ban …;` → (`Ông Chu Ngọc Hải`, `Trưởng Ban …`)."""
     text = text.strip().rstrip(";.,")
-    parts = re.split(r"\s*,\s*|\s+[–—-]\s+", text, maxsplit=1)
+    parts = re.split(r"\s*,\s*|\s+[–—-]+\s+", text, maxsplit=1)
     return parts[0], (parts[1] if len(parts) > 1 else None)
 
 

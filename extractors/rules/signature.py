@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from ..layout import segments
+from ..lexicon import correct_surname
 from ..model import Line, Page
 from .text import Found, fold, is_upper_line, readable, squash
 
@@ -70,7 +71,7 @@ COMMON_TITLES = ("HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG", "CHỦ TỊCH", "P
 
 def canonical_title(title: str) -> str:
     """Restore the diacritics OCR lost on a common title (`HIÊU TRƯỞNG` → `HIỆU TRƯỞNG`)."""
-    key = fold(title)
+    key = " ".join(re.sub(r"[^\w]", " ", fold(title)).split())
     candidates = [t for t in COMMON_TITLES if fold(t) == key]
     return candidates[0] if len(candidates) == 1 and title not in COMMON_TITLES else title
 
@@ -82,13 +83,38 @@ def _title_row(text: str) -> bool:
 
 def _name(rows: list[Line], above: Line | None) -> Found | None:
     """The first row (same page as the title) that is a person's name, rank and honorific dropped."""
+    prev = above
     for row in rows:
-        if above is not None and row.page != above.page:
+        if above is not None and row.page != above.page and not _first_on_next_page(row, prev, above):
             break
+        prev = row
         text = strip_rank(squash(row.text.strip(" .,;:")))
+        if row.source == "ocr":
+            text = correct_surname(text)
+        if row.source == "ocr" and not _plausible_ocr_name(text, row):
+            continue
         if NAME_RE.match(text) and readable(text, 0.99):
             return Found(text, row, 0.9)
     return None
+
+
+# Vietnamese surnames (folded): a scribbled signature read as `Án Ho` does not start with one.
+SURNAME_FOLDS = set("""nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly ha dinh luong trinh
+mai dao lam nong trieu ma hua tong quan chu luu cao van kieu ta to thai la au hau khong doan tang giap
+lo nghiem quach vuong mac bach cam chau chung dam diep dong giang hong khuc kim lai lang lu lac linh
+luc nham ninh ong phung phi phuong quang sam son tan than thach thieu tieu truong ung vi xa yen
+dieu khuat lieu nhu ta tong ton trang tu uong vuong hoa hua luyen nong lo sung giap""".split())
+
+
+def _plausible_ocr_name(text: str, row: Line) -> bool:
+    """An OCR'd name starts with a Vietnamese surname, or was read with high confidence."""
+    words = text.split()
+    return bool(words) and (fold(words[0]) in SURNAME_FOLDS or row.conf >= 0.85)
+
+
+def _first_on_next_page(row: Line, prev: Line | None, above: Line) -> bool:
+    """The signature table split over a page break: the name is the first right-hand row overleaf."""
+    return row.page == above.page + 1 and prev is not None and prev.page == above.page
 
 
 def strip_rank(text: str) -> str:
