@@ -53,10 +53,6 @@ def session_factory(eng: Engine | None = None, *, write: bool = False) -> sessio
     return sessionmaker(bind=eng, expire_on_commit=False)
 
 
-def is_postgres(eng: Engine | None = None) -> bool:
-    return (eng or engine()).dialect.name == "postgresql"
-
-
 @contextmanager
 def write_session(eng: Engine | None = None) -> Iterator[Session]:
     """One write transaction: committed on success, rolled back on any error."""

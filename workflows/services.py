@@ -16,16 +16,14 @@ import settings
 from extractors.probe import probe
 from storage.db import read_session, write_session
 from storage.files import store
-from storage.search import index_report
 from storage.models import (
-    Campaign, Commune, Document, DocumentDossier, Dossier, FieldCorrection, Nominee, Report, Transition, Unit, User, utcnow,
+    Campaign, Commune, Document, DocumentDossier, Dossier, FieldCorrection, Nominee, Report, Transition, Unit, User,
+    utcnow,
 )
+from storage.search import index_report
 from workflows import documents, history, machine, queue
 from workflows.errors import Conflict, Forbidden, Invalid, NotFound
 from workflows.fields import clean, clean_nominees, clean_targets
-
-STAFF_ROLES = {"police", "vhxh", "chairman", "admin"}
-
 
 # ---------------------------------------------------------------- visibility
 def actor(session: Session, actor_id: int) -> User:
@@ -287,8 +285,12 @@ def forward(actor_id: int, dossier_id: int, nominees=None, comment=None) -> None
         user = actor(session, actor_id)
         dossier = get_dossier(session, user, dossier_id, lock=True)
         machine.fire(dossier.state, "forward", user.role)
-        if dossier.reports and dossier.reports[-1].status in ("queued", "running"):
+        latest = dossier.reports[-1] if dossier.reports else None
+        if latest and latest.status in ("queued", "running"):
             raise Conflict("Báo cáo của đơn vị đang được đọc; hãy chờ xử lý xong rồi chuyển.")
+        if latest and (latest.quality or {}).get("too_poor") and not latest.corrections:
+            raise Conflict("Bản quét của đơn vị quá kém để đọc và chưa ai kiểm tra, sửa các trường; "
+                           "hãy trả lại để đơn vị quét lại, hoặc sửa các trường rồi chuyển.")
         if nominees is not None:
             replace_nominees(session, dossier, clean_nominees(nominees))
         if not dossier.nominees:
