@@ -29,6 +29,7 @@ class Settings:
     job_timeout_s: int = 1800
     job_lease_s: float = 120.0
     job_memory_mb: int = 4096
+    worker_nice: int = 10
     sweep_interval_s: float = 30.0
     queue_name: str = "default"
     demo_password: str | None = field(default=None, repr=False)
@@ -82,6 +83,7 @@ def from_env(env: dict | None = None) -> Settings:
         job_timeout_s=int(env.get("JOB_TIMEOUT_S", 1800)),
         job_lease_s=float(env.get("JOB_LEASE_S", 120)),
         job_memory_mb=int(env.get("JOB_MEMORY_MB", 4096)),
+        worker_nice=int(env.get("WORKER_NICE", 10)),
         sweep_interval_s=float(env.get("SWEEP_INTERVAL_S", 30)),
         queue_name=env.get("QUEUE_NAME", "default"),
         demo_password=env.get("DEMO_PASSWORD") or None,

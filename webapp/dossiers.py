@@ -49,7 +49,7 @@ def index():
     return render_template("dossiers/index.html", dossiers=rows, states=STATES, total=total, page=page,
                            pages=max(1, -(-total // PAGE_SIZE)), report_status=services.latest_report_status(
                                g.db, [d.id for d in rows]),
-                           units=services.visible_units(g.db, user), campaigns=campaigns,
+                           units=services.unit_choices(g.db, user), campaigns=campaigns,
                            selected={"state": state, "unit_id": unit_id, "campaign_id": campaign_id})
 
 

@@ -88,11 +88,18 @@ def visible_documents(user: User) -> Select:
     return select(Document).where(Document.id.in_(linked)).order_by(Document.id.desc())
 
 
-def visible_units(session: Session, user: User) -> list[Unit]:
+def _units(user: User) -> Select:
     stmt = select(Unit).where(Unit.commune_id == user.commune_id).order_by(Unit.id)
-    if user.role == "unit_staff":
-        stmt = stmt.where(Unit.id == user.unit_id)
-    return list(session.scalars(stmt))
+    return stmt.where(Unit.id == user.unit_id) if user.role == "unit_staff" else stmt
+
+
+def visible_units(session: Session, user: User) -> list[Unit]:
+    return list(session.scalars(_units(user)))
+
+
+def unit_choices(session: Session, user: User) -> list:
+    """(id, name) of the visible units, for filters: rows, not objects (a province may have hundreds)."""
+    return list(session.execute(_units(user).with_only_columns(Unit.id, Unit.name)))
 
 
 def allowed_actions(user: User, dossier: Dossier) -> list[str]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import resource
 import threading
 import time
@@ -43,6 +44,7 @@ def main() -> None:
     import settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    os.nice(settings.get().worker_nice)     # OCR and PDF work yields the CPU to people waiting on pages
     jobs.sweep()
     deadlines.mark_overdue()
     stop = threading.Event()
