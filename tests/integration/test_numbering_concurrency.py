@@ -50,21 +50,21 @@ def test_200_threads_take_200_distinct_numbers_from_01_without_gaps(env):
         assert [e.seq for e in numbering.entries(session, 1, 2026)] == list(range(1, 201))
 
 
-def test_40_concurrent_approvals_get_distinct_gap_free_decision_numbers(env):
+def test_200_concurrent_approvals_get_distinct_gap_free_decision_numbers(env):
     from storage.db import read_session
     from storage.models import Document, Dossier
     from workflows import services
 
-    dossiers = appraised_dossiers(40)
+    dossiers = appraised_dossiers(200)
     chairmen = [user_id("chutich"), user_id("phochutich")]
-    results = _together(40, lambda i: services.approve(chairmen[i % 2], [dossiers[i]]))
+    results = _together(200, lambda i: services.approve(chairmen[i % 2], [dossiers[i]]))
     with read_session() as session:
         decisions = session.scalars(select(Document).where(Document.kind == "quyet_dinh")).all()
         certs = session.scalars(select(Document).where(Document.kind == "giay_khen")).all()
         states = set(session.scalars(select(Dossier.state).where(Dossier.id.in_(dossiers))))
-    assert len({r[0] for r in results}) == 40 and states == {"approved"}
-    assert sorted((d.number for d in decisions), key=_seq) == [f"{i:02d}/QĐ-UBND" for i in range(1, 41)]
-    assert sorted((c.number for c in certs), key=_seq) == [f"{i:02d}/GK" for i in range(1, 41)]
+    assert len({r[0] for r in results}) == 200 and states == {"approved"}
+    assert sorted((d.number for d in decisions), key=_seq) == [f"{i:02d}/QĐ-UBND" for i in range(1, 201)]
+    assert sorted((c.number for c in certs), key=_seq) == [f"{i:02d}/GK" for i in range(1, 201)]
 
 
 def test_a_rolled_back_transaction_does_not_consume_a_number(env):
