@@ -27,6 +27,10 @@ PHRASES = [
     "tiêu chuẩn", "đăng ký", "nghị định", "quyết định", "tờ trình", "báo cáo", "kế hoạch",
     "quy định chi tiết", "chi tiết thi hành", "thi hành", "một số điều", "kết quả thực hiện",
     "độc lập", "tự do", "hạnh phúc", "cộng hòa", "xã hội chủ nghĩa",
+    # units named in nominee lists
+    "chi hội", "chi đoàn", "chi bộ", "chi hội trưởng", "bí thư chi bộ", "tổ tự quản", "tổ bảo vệ",
+    "tổ hòa giải", "tổ an ninh", "tổ sản xuất", "tổ dân phố", "tổ dịch vụ", "tổ viên",
+    "tổ chức", "hành chính",
 ]
 # Surnames common enough that a tone-mark variant of them is an OCR error, with no homograph that is
 # itself a surname (`Lương`/`Lường`, `Trịnh`/`Trình`, `Hà`/`Hạ` are left out).

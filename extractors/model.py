@@ -88,6 +88,7 @@ class Page:
     columns: list[float] | None = None  # x boundaries of a ruled table, when the text layer has one
     tables: list[tuple[float, float, float, float]] = field(default_factory=list)  # ruled tables' boxes
     image_stats: dict = field(default_factory=dict)
+    grids: list[dict] = field(default_factory=list)  # OCR pages: ruled tables' rules and cell cuts
 
     @property
     def text(self) -> str:

@@ -82,41 +82,172 @@ def deskew(image: Image.Image) -> Image.Image:
 
 def _runs(ink: np.ndarray, length: int) -> np.ndarray:
     """Mask of the pixels in horizontal runs of ink at least `length` long (rows of a 2-D array)."""
-    cs = np.concatenate([np.zeros((ink.shape[0], 1), np.int32), np.cumsum(ink, axis=1, dtype=np.int32)], axis=1)
+    n, width = ink.shape
+    if width < length:
+        return np.zeros(ink.shape, bool)
+    cs = np.concatenate([np.zeros((n, 1), np.int32), np.cumsum(ink, axis=1, dtype=np.int32)], axis=1)
     full = (cs[:, length:] - cs[:, :-length]) == length          # window [j, j+length) all ink
-    hits = np.concatenate([np.zeros((ink.shape[0], 1), np.int32), np.cumsum(full, axis=1, dtype=np.int32)], axis=1)
-    mask = np.zeros(ink.shape, bool)
-    cover = hits[:, 1:] - np.concatenate([np.zeros((ink.shape[0], length), np.int32), hits[:, :-length]], axis=1)[:, :hits.shape[1] - 1]
-    mask[:, :cover.shape[1]] = cover > 0
-    return mask
+    hits = np.concatenate([np.zeros((n, 1), np.int32), np.cumsum(full, axis=1, dtype=np.int32)], axis=1)
+    j = np.arange(width)
+    last = np.minimum(j, width - length) + 1                       # window starts in [j-length+1, j]
+    first = np.maximum(0, j - length + 1)
+    return (hits[:, last] - hits[:, first]) > 0
 
 
 def has_ruled_table(image: Image.Image) -> bool:
-    """Cheap test on a 4× reduced copy: three or more long horizontal rules (a ruled table)."""
-    small = np.asarray(image.reduce(4)) < 160
+    """Cheap test on a 4× reduced copy: two or more long horizontal rules of the same extent (a ruled
+    table, perhaps only its heading row at the foot of a page) — not an underline and a signature line."""
+    reduced = np.asarray(image.reduce(4))
+    small = _thicken(reduced < _rule_threshold(reduced))
     length = small.shape[1] // 8
     rows = np.flatnonzero(small.sum(axis=1) >= length)
-    if len(rows) < 3:
+    if len(rows) < 2:
         return False
-    hit = rows[_runs(small[rows], length).any(axis=1)]
-    return len(hit) >= 3 and int((np.diff(hit) > 2).sum()) + 1 >= 3
+    runs = _runs(small[rows], length)
+    hit = np.flatnonzero(runs.any(axis=1))
+    extents = []
+    for group in np.split(hit, np.flatnonzero(np.diff(rows[hit]) > 2) + 1) if len(hit) else []:
+        xs = np.flatnonzero(runs[group].any(axis=0))
+        extents.append((xs[0], xs[-1]))
+    tol = small.shape[1] // 30
+    return any(abs(a[0] - b[0]) <= tol and abs(a[1] - b[1]) <= tol
+               for i, a in enumerate(extents) for b in extents[i + 1:])
 
 
-def remove_rules(image: Image.Image) -> Image.Image:
-    """Whiten the ruling of tables (long horizontal and vertical ink runs, found on a 2× reduced copy):
-    Tesseract then reads the cells, including the lone row numbers, instead of line noise."""
-    small = np.asarray(image.reduce(2)) < 170
+def _thicken(ink: np.ndarray) -> np.ndarray:
+    """Ink where a pixel or a neighbour above, below, left or right is ink (3×3 cross dilation)."""
+    thick = ink.copy()
+    thick[1:] |= ink[:-1]
+    thick[:-1] |= ink[1:]
+    thick[:, 1:] |= ink[:, :-1]
+    thick[:, :-1] |= ink[:, 1:]
+    return thick
+
+
+def _rule_masks(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the long horizontal and vertical ink runs (table ruling) of a binarised page.  A rule
+    of a blurred, noisy scan is thin and broken, and a slight residual skew moves it by a pixel along
+    its length, so each pixel counts as ink when it or a neighbour across the rule is, and gaps of a
+    pixel or two along it are bridged."""
     h, w = small.shape
-    mask = np.zeros(small.shape, bool)
-    for view, target, length in ((small, mask, w // 8), (small.T, mask.T, h // 25)):
-        idx = np.flatnonzero(view.sum(axis=1) >= length)
+    masks = []
+    for view, length in ((small, w // 8), (small.T, h // 25)):
+        thick = _thicken(view)
+        mask = np.zeros(view.shape, bool)
+        idx = np.flatnonzero(thick.sum(axis=1) >= length)
         if len(idx):
-            target[idx] |= _runs(view[idx], length)
+            mask[idx] = _runs(thick[idx], length)
+        masks.append(mask)
+    return masks[0], masks[1].T
+
+
+def _rule_threshold(reduced: np.ndarray) -> int:
+    """Grey level below which a pixel is ink for the ruling: a thin rule halved by the reduction is
+    light grey (170–200), so the cut sits just under the paper's own grey (its median)."""
+    paper = float(np.median(reduced[::4, ::4]))
+    return int(max(120, min(200, paper - 45)))
+
+
+def remove_rules(image: Image.Image) -> tuple[Image.Image, list[dict]]:
+    """Whiten the ruling of tables (long horizontal and vertical ink runs, found on a 2× reduced copy):
+    Tesseract then reads the cells, including the lone row numbers, instead of line noise.  The grids
+    (cell boundaries) are measured first, from the same binarised copy, and returned with the image."""
+    reduced = np.asarray(image.reduce(2))
+    small = reduced < _rule_threshold(reduced)
+    horizontal, vertical = _rule_masks(small)
+    grids = find_grids(small, horizontal)
+    for grid in grids:                          # inside a table, only the rules that cut a band:
+        x0, y0, x1, y1 = (int(v) for v in grid["box"])  # not a letter in line with a rule
+        keep = np.zeros((y1 - y0 + 1, x1 - x0 + 7), bool)
+        for top, bottom, cuts in zip(grid["ys"], grid["ys"][1:], grid["cuts"]):
+            for x in cuts:
+                keep[int(top) - y0:int(bottom) - y0 + 1, max(0, int(x) - x0):int(x) - x0 + 7] = True
+        vertical[y0:y1 + 1, max(0, x0 - 3):x1 + 4] &= keep[:, :vertical[y0:y1 + 1, max(0, x0 - 3):x1 + 4].shape[1]]
+    grids = [_scaled(grid, 2) for grid in grids]
+    mask = (horizontal | vertical) & small      # the ruling's own ink, not the letters beside it
     mask |= np.roll(mask, 1, axis=0) | np.roll(mask, -1, axis=0) | np.roll(mask, 1, axis=1) | np.roll(mask, -1, axis=1)
     full = mask.repeat(2, axis=0).repeat(2, axis=1)
     out = np.array(image)
     out[full[:out.shape[0], :out.shape[1]]] = 255
-    return Image.fromarray(out)
+    return Image.fromarray(out), grids
+
+
+GRID_MIN_CUT = 0.95     # share of a row band's height a vertical rule must cover to cut it into cells
+
+
+def find_grids(small: np.ndarray, horizontal: np.ndarray, scale: int = 1) -> list[dict]:
+    """Ruled tables of a binarised page: for each, its box, the y of its horizontal rules and, per row
+    band between two rules, the x of the vertical rules crossing it (merged rows have fewer).  A stack
+    of two or more rules of the same extent whose bands are closed left and right is a table; lone
+    rules (an underline, a signature line) are not.  Coordinates in the full image (`scale`)."""
+    h, w = small.shape
+    rows = np.flatnonzero(horizontal.sum(axis=1) >= w // 8)
+    if len(rows) < 2:
+        return []
+    rules = []
+    for run in np.split(rows, np.flatnonzero(np.diff(rows) > 3) + 1):
+        xs = np.flatnonzero(horizontal[run].any(axis=0))
+        rules.append((float(run.mean()), int(xs[0]), int(xs[-1])))
+    tables, current = [], [rules[0]]
+    for rule in rules[1:]:
+        left, right = min(r[1] for r in current), max(r[2] for r in current)
+        shared = min(rule[2], right) - max(rule[1], left)
+        if shared >= 0.5 * (rule[2] - rule[1]) and rule[0] - current[-1][0] < h / 4:
+            current.append(rule)          # a rule broken by noise is shorter than the table: overlap
+        else:
+            tables.append(current)
+            current = [rule]
+    tables.append(current)
+    grids = [_grid(small, table) for table in tables]
+    return [_scaled(grid, scale) for grid in grids if grid]
+
+
+def _scaled(grid: dict, scale: float) -> dict:
+    """The grid in the coordinates of an image `scale` times larger."""
+    return {"box": tuple(v * scale for v in grid["box"]), "ys": [y * scale for y in grid["ys"]],
+            "cuts": [[x * scale for x in cuts] for cuts in grid["cuts"]]}
+
+
+def _grid(small: np.ndarray, table: list) -> dict | None:
+    """Cell boundaries of one stack of horizontal rules, or None when its bands are not closed."""
+    if len(table) < 2:
+        return None
+    x0, x1 = min(r[1] for r in table), max(r[2] for r in table)
+    ys, cuts = [r[0] for r in table], []
+    thick = small.copy()
+    thick[1:] |= small[:-1]                 # bridge one-pixel breaks along a vertical rule
+    thick[:-1] |= small[1:]
+    for top, bottom in zip(ys, ys[1:]):
+        band = thick[int(top) + 3:int(bottom) - 2, max(0, x0 - 3):x1 + 4]
+        if band.shape[0] < 4:
+            cuts.append([])
+            continue
+        cover = band.mean(axis=0)
+        cover = np.maximum(cover, np.maximum(np.roll(cover, 1), np.roll(cover, -1)))
+        xs = np.flatnonzero(cover >= GRID_MIN_CUT)
+        groups = np.split(xs, np.flatnonzero(np.diff(xs) > 2) + 1) if len(xs) else []
+        cuts.append([float(g.mean()) + max(0, x0 - 3) for g in groups if len(g)])
+    closed = [c for c in cuts if len(c) >= 2 and c[0] - x0 < 12 and x1 - c[-1] < 12]
+    if len(closed) < max(1, (len(cuts) + 1) // 2):
+        return None
+    columns = _common_cuts(cuts)
+    cuts = [[x for x in columns if any(abs(x - c) <= 4 for c in band)] for band in cuts]
+    return {"box": (x0, ys[0], x1, ys[-1]), "ys": ys, "cuts": cuts}
+
+
+def _common_cuts(cuts: list[list[float]]) -> list[float]:
+    """The x of the table's vertical rules: cuts found in at least two bands and 40 % of them (any
+    band of a table of one or two: a heading and a group row) — a tall letter is not a rule."""
+    xs = sorted(x for band in cuts for x in band)
+    need = 1 if len(cuts) <= 2 else max(2, round(0.4 * len(cuts)))
+    out, group = [], []
+    for x in xs + [float("inf")]:
+        if group and x - group[-1] > 4:
+            if len(group) >= need:
+                out.append(sum(group) / len(group))
+            group = []
+        group.append(x)
+    return out
 
 
 def osd_rotation(image: Image.Image) -> int:
@@ -162,13 +293,16 @@ def ocr_image(image: Image.Image, number: int) -> Page:
     image = image if image.mode == "L" else image.convert("L")
     stats = image_stats(image)
     image = deskew(image)
-    page_image = remove_rules(image) if has_ruled_table(image) else image
+    page_image, grids = remove_rules(image) if has_ruled_table(image) else (image, [])
     words = parse_tsv(_tesseract(page_image, ["--psm", "3"]))
     if _mean_conf(words) < LOW_CONFIDENCE or image.width > image.height:
-        words, image = _retry_rotated(image, words)
+        turned_words, turned = _retry_rotated(image, words)
+        if turned is not image:
+            grids = []       # measured on the unturned page
+        words, image = turned_words, turned
     lines = [lexicon.correct_line(line) for line in build_lines(words, number, "ocr")]
     return Page(number, float(image.width), float(image.height), lines, "ocr",
-                ocr_confidence=round(_mean_conf(words), 3), image_stats=stats)
+                ocr_confidence=round(_mean_conf(words), 3), image_stats=stats, grids=grids)
 
 
 def _retry_rotated(image: Image.Image, words: list[Word]) -> tuple[list[Word], Image.Image]:

@@ -11,7 +11,10 @@ from .text import Found, fold, is_upper_line, readable, squash
 # `Số:` followed by the number, a blank (`Số:      /BC-…`) or dots: not `SỞ Y TẾ …` (a parent body).
 NUMBER_RE = re.compile(r"^[^\w]{0,3}s\s*[o0]\s*[:;.,]?\s*(?=[\d/_.…]|\s*$)", re.I)
 NUMBER_VALUE_RE = re.compile(r"^(\d+[A-Za-z]?)(/[\wĐđ][\w\-/ĐđƠơƯư.]*)$")
-DATE_RE = re.compile(r"^(?P<place>[^,]{2,40}?)\s*[,.]?\s*ngay\s*(?P<d>\S*?)\s*thang\s*(?P<m>\S*?)\s*nam\s*(?P<y>\d{4})")
+# `ngày` may be missing on a scan (a handwritten day pushes it onto a line of its own): then the comma
+# after the place is required
+DATE_RE = re.compile(r"^(?P<place>[^,]{2,40}?)(?:\s*[,.]?\s*ngay|\s*,)\s*(?P<d>\S*?)\s*thang\s*(?P<m>\S*?)"
+                     r"\s*nam\s*(?P<y>\d{4})")
 BODY_START = ("kinh gui", "can cu", "thuc hien", "xet de nghi", "theo de nghi")
 MAX_HEADER_LINES = 14
 

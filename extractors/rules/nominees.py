@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 from ..layout import segments
 from ..lexicon import correct_surname
 from ..model import Line, Page
+from ..quality import VOWEL_RE, WORD_RE, valid_share
 from .signature import strip_rank
 from .text import Found, fold, squash
 
 GROUPS = (("tap the", "collective"), ("ca nhan", "individual"))
 HONORIFIC_RE = re.compile(r"^(Ông|Bà|Đồng chí|Đ/c|Anh|Chị)\s+", re.I)
+# on a scan the marks of an honorific are often lost or wrong (`Ong`, `Đông chí`, `Bả`): matched folded,
+# and only before a capitalised word (`Chi hội …` is a collective, so `Chị`/`Anh` stay exact)
+LOOSE_HONORIFIC_RE = re.compile(r"^(ong|ba|dong\s*chi|d\s*/\s*c)\s+(?=[^\W\d_])")
 COLLECTIVE_RE = re.compile(
     r"^(tap the|to|chi hoi|chi doan|chi bo|hoi|doi|xom|thon|ban|truong|cong an|phong|tram|lop|khoi|"
     r"cau lac bo|nhom|hop tac xa|cong ty|co quan|don vi|khu dan cu|uy ban|ubnd|mat tran|doan|khoa|"
@@ -20,6 +24,8 @@ COLLECTIVE_RE = re.compile(
 AWARD_RE = re.compile(r"(?:tặng|tặng thưởng|khen thưởng bằng)\s+((?:Giấy khen|Bằng khen|Cờ thi đua|Danh hiệu|"
                       r"Kỷ niệm chương|Huy hiệu)[^;:.()]*?)\s+(?:cho|đối với|:)", re.I)
 ITEM_RE = re.compile(r"^\s*(?:\d{1,3}\s*[.)]|[-–+•])\s*(.+)$")
+# the same on a scan: `5,` `6 .` `l.` for `1.`, a dash read as `—` `_` `~`
+OCR_ITEM_RE = re.compile(r"^\s*(?:\d{1,3}\s*[.,):]|[lI|]\s*[.,)]|[-–—+•*~_=]+)\s*(\S.*)$")
 LEAD_RE = re.compile(r"(de nghi|tang|khen thuong|danh sach).*(khen|tap the|ca nhan)|^danh sach")
 CLOSERS = ("tren day", "noi nhan", "dieu 2", "kinh trinh", "kinh de nghi", "vi.", "v.", "iv.", "vi ")
 
@@ -34,8 +40,10 @@ class Row:
 def read_nominees(pages: list[Page], lines: list[Line]) -> tuple[list[dict], Found | None]:
     """Nominee dicts in document order, and the provenance of the list."""
     award = _lead_award(lines)
-    header = next((i for i, ln in enumerate(lines) if _is_table_header(ln)), None)
-    rows = _table_rows(pages, lines, header) if header is not None else _list_rows(lines)
+    rows = grid_rows(pages, lines)
+    if not rows:
+        header = next((i for i, ln in enumerate(lines) if _is_table_header(ln)), None)
+        rows = _table_rows(pages, lines, header) if header is not None else _list_rows(lines)
     nominees = [n for n in (_nominee(r, award) for r in rows) if n]
     return nominees, (Found(len(nominees), rows[0].line, 0.85) if rows else None)
 
@@ -181,11 +189,167 @@ def _append(row: Row, cells: dict) -> None:
 
 
 def _group(line: Line) -> str | None:
-    """`I. TẬP THỂ` / `Cá nhân:` group rows."""
+    """`I. TẬP THỂ` / `Cá nhân:` group rows (on a scan also `H. C¿ NHÂN`: one letter misread)."""
     f = fold(line.text).strip(" :.")
-    f = re.sub(r"^([ivx]+|[a-zđ])[.)]\s*", "", f)
-    return next((kind for key, kind in GROUPS if f == key or f.startswith(key + " ")
-                 and len(f) < len(key) + 12), None)
+    f = re.sub(r"^([ivx]+|[a-zđ1l|]{1,2})\s*[.,)]\s*", "", f)
+    found = next((kind for key, kind in GROUPS if f == key or f.startswith(key + " ")
+                  and len(f) < len(key) + 12), None)
+    if found or line.source != "ocr":
+        return found
+    f = re.sub(r"^.{0,8}?[.,)]\s*", "", f) if len(f) > 12 else f   # `h h L. TẬP THỂ`: junk before
+    return next((kind for key, kind in GROUPS if f == key or len(f) == len(key)
+                 and sum(a != b for a, b in zip(f, key)) <= 1), None)
+
+
+# ----------------------------------------------------------------- ruled grids of scanned pages
+def grid_rows(pages: list[Page], lines: list[Line]) -> list[Row]:
+    """Records of the nominee tables whose ruling the OCR measured (Page.grids): one record per row
+    band, its words put in the columns by their boxes, the columns' roles from the heading band.  A
+    table without a heading right at the top of the next page continues the previous one."""
+    allowed = {id(ln) for ln in lines}
+    rows: list[Row] = []
+    kind, roles, last_page = None, None, None
+    for page in pages:
+        for index, grid in enumerate(page.grids):
+            bands = _bands(page, grid, allowed)
+            if not bands:
+                continue
+            columns = max((cuts for cuts, _ in bands), key=len)
+            heading = _heading_roles(bands[0], columns)
+            if heading:
+                roles, body = heading, bands[1:]
+            elif roles and index == 0 and last_page == page.number - 1 and len(columns) == len(roles) + 1:
+                body = bands
+            else:
+                roles = None
+                continue
+            kind = _grid_records(body, columns, roles, rows, kind)
+            last_page = page.number
+    return rows
+
+
+def _bands(page: Page, grid: dict, allowed: set) -> list[tuple[list[float], list[Line]]]:
+    """(vertical cuts, lines of words) per row band of a grid; words sitting on a rule are dropped."""
+    x0, _, x1, _ = grid["box"]
+    ys = grid["ys"]
+    out = []
+    for top, bottom, cuts in zip(ys, ys[1:], grid["cuts"]):
+        band_lines = []
+        for line in page.lines:
+            if id(line) not in allowed:
+                continue
+            words = [w for w in line.words if top < (w.top + w.bottom) / 2 < bottom
+                     and x0 < (w.x0 + w.x1) / 2 < x1 and not _on_rule(w, cuts)]
+            if words:
+                band_lines.append(Line(words, line.page, line.source))
+        out.append((cuts, band_lines))
+    return out
+
+
+def _on_rule(word, cuts: list[float]) -> bool:
+    """A remnant of a vertical rule read as a letter (`|`, `l`, `]`): narrow and centred on a cut."""
+    centre, width = (word.x0 + word.x1) / 2, word.x1 - word.x0
+    return width < 1.2 * (word.bottom - word.top) and any(abs(centre - c) < 0.6 * width + 4 for c in cuts)
+
+
+def _band_cells(band_lines: list[Line], columns: list[float]) -> list[list[str]]:
+    """Words of the band per column of the table (column i lies between cuts i and i+1)."""
+    cells: list[list] = [[] for _ in range(max(1, len(columns) - 1))]
+    for line in band_lines:
+        for word in line.words:
+            centre = (word.x0 + word.x1) / 2
+            i = sum(1 for c in columns[1:-1] if c <= centre)
+            if re.search(r"\w", word.text):
+                cells[i].append(word)
+    return [[w.text for w in _reading_order(cell)] for cell in cells]
+
+
+def _reading_order(words: list) -> list:
+    """A cell's words line by line (by their own centres: a wrapped line may have been joined to
+    another column's line), each line left to right."""
+    rows: list[list] = []
+    for word in sorted(words, key=lambda w: (w.top + w.bottom) / 2):
+        centre = (word.top + word.bottom) / 2
+        if rows and centre - (rows[-1][0].top + rows[-1][0].bottom) / 2 < 0.5 * (word.bottom - word.top):
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [w for row in rows for w in sorted(row, key=lambda w: w.x0)]
+
+
+def _heading_roles(band: tuple, columns: list[float]) -> list[str] | None:
+    """Roles of the columns when the band is a nominee table's heading (`STT | Họ và tên | …`)."""
+    cells = [fold(" ".join(c)) for c in _band_cells(band[1], columns)]
+    if len(cells) < 2 or re.match(r"^\W*\d", cells[0]):
+        return None
+    if not any(re.search(r"\bten\b|\bho\b|tap the|ca nhan", c) for c in cells):
+        return None
+    roles = [_role(c) if c.strip() else "note" for c in cells]
+    if len(columns) > 2 and columns[1] - columns[0] < 0.12 * (columns[-1] - columns[0]):
+        roles[0] = "stt"                       # the narrow first column holds the numbers
+    if "name" not in roles:
+        return None
+    return roles
+
+
+def _grid_records(bands: list, columns: list[float], roles: list[str], rows: list[Row], kind):
+    """Append the records of the bands to `rows`; return the current group (kind)."""
+    for cuts, band_lines in bands:
+        if not band_lines:
+            continue
+        group = _band_group(band_lines, columns)
+        if group and len(cuts) < len(columns):
+            kind = group
+            continue
+        if group and not _has_number(band_lines, columns, roles):
+            kind = group
+            continue
+        for part in _split_band(band_lines, columns, roles):
+            cells = _band_cells(part, columns)
+            record = {}
+            for role, words in zip(roles, cells):
+                if words:
+                    record[role] = squash(record.get(role, "") + " " + " ".join(words))
+            if not record.get("name"):
+                continue
+            rows.append(Row(kind, part[0], {k: v for k, v in record.items() if k != "stt"}))
+    return kind
+
+
+def _band_group(band_lines: list[Line], columns: list[float]) -> str | None:
+    """`II. CÁ NHÂN` in a band: the whole band, or its first two columns (a seal may smudge the rest)."""
+    words = [w for ln in band_lines for w in ln.words]
+    page = band_lines[0].page
+    whole = _group(Line(words, page, "ocr"))
+    if whole or len(columns) < 4:
+        return whole
+    left = [w for w in words if (w.x0 + w.x1) / 2 < columns[2]]
+    return _group(Line(left, page, "ocr")) if left else None
+
+
+def _has_number(band_lines: list[Line], columns: list[float], roles: list[str]) -> bool:
+    """True when the STT column of the band holds a number."""
+    if "stt" not in roles:
+        return False
+    i = roles.index("stt")
+    return any(re.search(r"\d", w) for w in _band_cells(band_lines, columns)[i])
+
+
+def _split_band(band_lines: list[Line], columns: list[float], roles: list[str]) -> list[list[Line]]:
+    """A band holding two records (a rule the scan lost): split where a second row number starts."""
+    if "stt" not in roles:
+        return [band_lines]
+    i = roles.index("stt")
+    parts: list[list[Line]] = []
+    for line in band_lines:
+        numbered = any(re.fullmatch(r"\W*\d{1,3}\W*", w) for w in _band_cells([line], columns)[i])
+        if numbered and parts and any(_has_number([ln], columns, roles) for ln in parts[-1]):
+            parts.append([line])
+        elif parts:
+            parts[-1].append(line)
+        else:
+            parts.append([line])
+    return parts
 
 
 # ----------------------------------------------------------------- numbered lists
@@ -194,25 +358,56 @@ def _list_rows(lines: list[Line]) -> list[Row]:
     start = next((i for i, ln in enumerate(lines) if "khen" in fold(ln.text)), None)
     if start is None:
         return []
-    rows, kind, open_item, prev = [], None, False, lines[start]
+    rows, kind, open_item, skipped = [], None, False, 0
+    recent = lines[max(0, start - 2):start + 1]      # the lead-in sentence may wrap over three lines
     for line in lines[start + 1:]:
         f = fold(line.text).lstrip()
         group = _group(line)
         if group:
             kind, open_item = group, False
             continue
-        match = ITEM_RE.match(line.text)
-        lead_in = _is_lead_in(prev.text)
-        prev = line
-        if match and (kind or rows or lead_in or _person_item(match.group(1))):
-            rows.append(Row(kind, line, {"item": match.group(1)}))
-            open_item = not match.group(1).rstrip().endswith((";", "."))
+        item = _item_text(line, kind, rows)
+        lead_in = _is_lead_in(" ".join(ln.text for ln in recent))
+        recent = (recent + [line])[-3:]
+        if item and (kind or rows or lead_in or _person_item(item)):
+            rows.append(Row(kind, line, {"item": item}))
+            open_item = not item.rstrip().endswith((";", "."))
+            skipped = 0
         elif rows and open_item:
             rows[-1].cells["item"] += " " + line.text
             open_item = not line.text.rstrip().endswith((";", "."))
+        elif rows and line.source == "ocr" and not re.search(r"[^\W\d_]{2}", line.text):
+            continue                      # a speck read as `.` or `|`
+        elif rows and line.source == "ocr" and skipped < 2 and not f.startswith(CLOSERS):
+            skipped += 1                  # a line the seal or a smudge garbled: the list may go on
         elif rows:
             break
     return rows
+
+
+def _item_text(line: Line, kind: str | None, rows: list[Row]) -> str | None:
+    """The text of a list item (its number or dash dropped), or None.  On a scan the marker may be
+    misread (`5,`, `lê`, `„Ã`): an honorific or, in a group, a unit noun right after a short token
+    still starts an item."""
+    match = ITEM_RE.match(line.text)
+    if match and line.source != "ocr":
+        return match.group(1)
+    if line.source != "ocr":
+        return None
+    match = match or OCR_ITEM_RE.match(line.text)
+    if match:
+        return re.sub(r"^[^\w(]+", "", match.group(1)) or None
+    if not (kind or rows):
+        return None
+    tokens = line.text.split()
+    for skip in (1, 2):
+        if len(tokens) <= skip + 1 or len("".join(tokens[:skip])) > 4:
+            break
+        rest = " ".join(tokens[skip:])
+        if _honorific(rest) or fold(rest).startswith("tap the ") or (
+                kind == "collective" and COLLECTIVE_RE.match(fold(rest)) and rest[0].isupper()):
+            return rest
+    return None
 
 
 def _is_lead_in(text: str) -> bool:
@@ -223,7 +418,13 @@ def _is_lead_in(text: str) -> bool:
 
 def _person_item(text: str) -> bool:
     """An item that names a person by honorific."""
-    return HONORIFIC_RE.match(text) is not None
+    return _honorific(text) > 0
+
+
+def _honorific(text: str) -> int:
+    """Length of the honorific (`Ông `, `Đồng chí `; on scans also `Ong `, `Đông chí `) opening text."""
+    match = HONORIFIC_RE.match(text) or LOOSE_HONORIFIC_RE.match(fold(text))
+    return match.end() if match else 0
 
 
 # ----------------------------------------------------------------- records
@@ -235,10 +436,10 @@ def _nominee(row: Row, award: str | None) -> dict | None:
         name, position = _split_item(row.cells["item"])
     else:
         name, position = row.cells.get("name", ""), row.cells.get("position")
-    honorific = HONORIFIC_RE.match(name or "") is not None
+    honorific = _honorific(name or "") > 0
     name = _clean_name(name)
     if row.line.source == "ocr" and name:
-        name = correct_surname(name)
+        name = _ocr_name(name)
     if not name:
         return None
     kind = row.kind or ("individual" if honorific else _guess_kind(name))
@@ -252,7 +453,7 @@ def _collective_item(row: Row) -> bool:
     if row.kind:
         return row.kind == "collective"
     text = row.cells["item"]
-    return not HONORIFIC_RE.match(text) and _guess_kind(text) == "collective"
+    return not _honorific(text) and _guess_kind(text) == "collective"
 
 
 def _split_item(text: str) -> tuple[str, str | None]:
@@ -266,7 +467,24 @@ def _clean_name(name: str) -> str:
     """Drop honorifics, ranks and a `Tập thể` prefix."""
     name = squash(name).strip(" ;,.")
     name = re.sub(r"^Tập thể\s+", "", name, flags=re.I)
-    return strip_rank(HONORIFIC_RE.sub("", name)) if name else ""
+    return strip_rank(name[_honorific(name):]) if name else ""
+
+
+LETTERS = "0-9A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ"        # Latin letters with Vietnamese marks (not `ˆ`, `¡`, `£`)
+NAME_CHARS_RE = re.compile(rf"^[{LETTERS}]+(?:[-–./&][{LETTERS}]+)*[,.;:]?$|^[-–&]$")
+
+
+def _ocr_name(name: str) -> str:
+    """A name read by OCR without its noise: tokens that are not words (`£_`, `í¡`, `|`) are dropped,
+    a common surname's marks restored; empty when what is left is not Vietnamese (a smudge, a seal)."""
+    tokens = [t for t in name.split() if NAME_CHARS_RE.match(t)]
+    while tokens and not re.search(r"[^\W_]", tokens[-1]):
+        tokens.pop()
+    name = " ".join(tokens).strip(" ,;:")
+    words = [t for t in WORD_RE.findall(name) if VOWEL_RE.search(fold(t))]
+    if len(words) < 2 or valid_share(name) < 0.6:
+        return ""
+    return correct_surname(name)
 
 
 def _guess_kind(name: str) -> str:
