@@ -6,7 +6,7 @@ from .body import period_year, read_body
 from .header import read_header
 from .nominees import read_nominees
 from .signature import read_signature
-from .text import Found, all_lines
+from .text import Found, all_lines, fold
 
 
 def read_fields(pages: list[Page]) -> tuple[dict, dict]:
@@ -15,6 +15,7 @@ def read_fields(pages: list[Page]) -> tuple[dict, dict]:
     found: dict = dict(read_header(pages))
     _check_number_code(found)
     found.update(read_signature(pages, lines))
+    _marks_from_issuer(found)
     body = _body_lines(lines, found)
     subject = found.get("subject")
     year = period_year(subject.value if subject else None, " ".join(ln.text for ln in body))
@@ -24,6 +25,51 @@ def read_fields(pages: list[Page]) -> tuple[dict, dict]:
     found.update(read_body(body, doc_type, year))
     nominees, nominee_found = read_nominees(pages, lines[_start(lines, found):])
     return _assemble(found, nominees, nominee_found)
+
+
+def _marks_from_issuer(found: dict) -> None:
+    """On a scan `BAN`/`BẢN`/`BẠN` differ only by marks the OCR confuses: the unit the signer heads
+    (`TRƯỞNG BẢN`) or signs for (`TM. BAN BẢO VỆ DÂN PHỐ`) is spelt as in the issuer's name."""
+    issuer = found.get("issuer")
+    if issuer is None or not issuer.value:
+        return
+    unit = issuer.value.split()
+    _drop_unit_tail(found, unit)
+    for key in ("signer_title", "signing_authority"):
+        item = found.get(key)
+        if item is None or item.line.source != "ocr" or not item.value:
+            continue
+        words = item.value.split()
+        if key == "signing_authority":
+            head, rest = words[:1], words[1:]
+            for i, (seen, good) in enumerate(zip(rest, unit)):
+                if fold(seen) != fold(good):
+                    break
+                rest[i] = good
+            words = head + rest
+        elif (len(words) >= 2 and fold(words[-2]) == "truong" and fold(words[-1]) == fold(unit[0])
+              and words[-1] != unit[0]):
+            words[-1] = unit[0]
+        value = " ".join(words)
+        if value != item.value:
+            found[key] = Found(value, item.line, item.confidence)
+
+
+def _drop_unit_tail(found: dict, unit: list[str]) -> None:
+    """An OCR'd title that opens with words of the issuer's name (`NHÂN DÂN ỊCH`: the end of a lost
+    `TM. ỦY BAN NHÂN DÂN` line) keeps only a known title after them, else it is null."""
+    from .signature import _known_title
+    item = found.get("signer_title")
+    if item is None or item.line.source != "ocr" or found.get("signing_authority") or not item.value:
+        return
+    words, folded_unit = item.value.split(), " " + " ".join(fold(w) for w in unit) + " "
+    n = 0
+    while n < len(words) and " " + " ".join(fold(w) for w in words[:n + 1]) + " " in folded_unit:
+        n += 1
+    if n < 2 or _known_title(item.value):
+        return
+    rest = _known_title(" ".join(words[n:])) if words[n:] else None
+    found["signer_title"] = Found(rest, item.line, item.confidence) if rest else None
 
 
 def _check_number_code(found: dict) -> None:

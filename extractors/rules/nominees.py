@@ -91,6 +91,8 @@ def _role(f: str) -> str:
     """Column role from its heading (`Năm sinh`, `Đơn vị`, `Ghi chú` columns are kept apart)."""
     if re.match(r"^(stt|tt)\b", f):
         return "stt"
+    if re.fullmatch(r"\s*(nam( sinh)?|sinh)\s*", f):      # `Năm` / `sinh` wrapped or split
+        return "born"
     if "hinh thuc" in f or "khen" in f or "danh hieu" in f:
         return "award"
     if "ten" in f.split() or "ho va ten" in f or "ho ten" in f:
@@ -138,11 +140,24 @@ def _header_block(lines: list[Line], header: int) -> tuple[Line, int]:
     while end < len(lines) and end < header + 3:
         line = lines[end]
         close = line.page == first.page and line.top - lines[end - 1].bottom < 0.8 * first.height
+        close = close or _header_overleaf(line, lines[end - 1], first)
         if not close or _group(line) or re.match(r"^\s*\d", line.text):
             break
         words += line.words
         end += 1
     return Line(words, first.page, first.source), end
+
+
+HEADING_WORDS = {"sinh", "nghi", "de", "thuc", "hinh", "khen", "thuong", "vu", "vi", "chu", "ghi", "tap", "the",
+                 "ca", "nhan", "ten", "danh", "hieu", "nghiep", "cong", "tac", "don", "chuc", "nam", "tri"}
+
+
+def _header_overleaf(line: Line, prev: Line, first: Line) -> bool:
+    """The header row split by a page break (`Năm` at the foot of one page, `sinh` atop the next):
+    the first line of the next page, made only of heading words."""
+    words = fold(line.text).split()
+    return (line.page == first.page + 1 and prev.page == first.page and bool(words)
+            and all(w.strip(".,:/") in HEADING_WORDS for w in words))
 
 
 def _outside_ruled_table(line: Line, boxes: dict) -> bool:
@@ -435,7 +450,7 @@ def _nominee(row: Row, award: str | None) -> dict | None:
     elif "item" in row.cells:
         name, position = _split_item(row.cells["item"])
     else:
-        name, position = row.cells.get("name", ""), row.cells.get("position")
+        name, position = _split_year(row), row.cells.get("position")
     honorific = _honorific(name or "") > 0
     name = _clean_name(name)
     if row.line.source == "ocr" and name:
@@ -443,9 +458,27 @@ def _nominee(row: Row, award: str | None) -> dict | None:
     if not name:
         return None
     kind = row.kind or ("individual" if honorific else _guess_kind(name))
+    if kind == "individual":
+        name = " ".join(t for t in name.split() if not re.search(r"\d", t)).strip(" ,;:")
+        if not name:
+            return None
     position = squash(position) if position and kind == "individual" else None
     return {"name": name, "kind": kind, "position": position or None,
             "award": squash(row.cells["award"]) if row.cells.get("award") else award}
+
+
+YEAR_RE = re.compile(r"(?:^|\s+)\(?((?:19|20)\d{2})\)?$")
+
+
+def _split_year(row: Row) -> str:
+    """The name cell without a birth year the column split left in it (`Hà Kim Long 1994`): the
+    year goes to the `Năm sinh` cell."""
+    name = row.cells.get("name", "")
+    match = YEAR_RE.search(name.strip())
+    if match and (row.kind or _guess_kind(_clean_name(name))) == "individual":
+        name = name.strip()[:match.start()]
+        row.cells.setdefault("born", match.group(1))
+    return name
 
 
 def _collective_item(row: Row) -> bool:

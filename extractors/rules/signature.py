@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..layout import segments
-from ..lexicon import correct_surname
+from ..lexicon import PHRASES, correct_surname
 from ..model import Line, Page
+from ..quality import is_valid_syllable
 from .text import Found, fold, is_upper_line, readable, squash
 
 AUTHORITY_RE = re.compile(r"^(TM|KT|Q|TL|TUQ)\s*[.,]\s*\S", re.I)
+# the same prefix as OCR garbles it on a scan: `KT:` `4M.` `TL,` `TUO.` (the rest must be upper case)
+OCR_AUTHORITY_RE = re.compile(r"^([T4I1Jƒ]M|K[T1I]|T[L1I]|TU[QO0]|Q)\s*[.,:;]\s*(?=\S)")
+OCR_PREFIX = {"M": "TM", "T": "KT", "1": "KT", "I": "KT", "L": "TL", "Q": "Q", "O": "TUQ", "0": "TUQ"}
+LOW_CONF = 0.5
 RANKS = ("thieu ta", "trung ta", "thuong ta", "dai ta", "thieu uy", "trung uy", "thuong uy", "dai uy",
          "thieu tuong", "trung tuong", "thuong tuong", "dai tuong", "ong", "ba", "dong chi", "d/c",
          "ts.", "ths.", "bs.", "ks.")
@@ -34,7 +40,8 @@ def read_signature(pages: list[Page], lines: list[Line]) -> dict:
 
 def _anchor(right: list[Line], lines: list[Line]) -> Line | None:
     """The first authority line, else the right-hand text level with `Nơi nhận:`."""
-    auth = next((s for s in right if AUTHORITY_RE.match(s.text) and is_upper_line(s.text, 0.7)), None)
+    auth = next((s for s in right if AUTHORITY_RE.match(s.text) and is_upper_line(s.text, 0.7)
+                 or s.source == "ocr" and _authority(s)), None)
     receivers = next((ln for ln in lines if fold(ln.text).lstrip().startswith("noi nhan")), None)
     if receivers is not None:
         near = [s for s in right if s.page == receivers.page and s.bottom >= receivers.top - 3]
@@ -43,19 +50,49 @@ def _anchor(right: list[Line], lines: list[Line]) -> Line | None:
     return auth
 
 
+def _authority(line: Line) -> str | None:
+    """The authority line as printed (`KT. CHỦ TỊCH`); on a scan a garbled prefix (`KT:`, `4M.`) is
+    read back when the rest is an upper-case line, and a known title after it gets its marks back."""
+    text = squash(line.text)
+    if AUTHORITY_RE.match(text) and line.source != "ocr":
+        return text
+    if line.source != "ocr":
+        return None
+    exact = AUTHORITY_RE.match(text)
+    match = re.match(r"^(\w+)\s*[.,]\s*", text) if exact else OCR_AUTHORITY_RE.match(text)
+    rest = text[match.end():] if match else ""
+    if not match or not exact and not (is_upper_line(rest) and readable(rest)):
+        return None
+    head = match.group(1).upper()
+    prefix = {"TM": "TM", "KT": "KT", "TL": "TL", "TUQ": "TUQ", "Q": "Q"}.get(head) or OCR_PREFIX[head[-1]]
+    return f"{prefix}. {canonical_title(rest)}"
+
+
 def _read_block(block: list[Line]) -> dict:
     """Authority, then capitalised title rows, then the first row that reads as a name."""
     out, i = {}, 0
-    if block and AUTHORITY_RE.match(block[0].text):
-        out["signing_authority"] = Found(squash(block[0].text), block[0])
+    authority = _authority(block[0]) if block else None
+    if authority:
         i = 1
+        # `KT. HIỆU` / `TRƯỞNG`: an authority the OCR split over two rows
+        if block[0].source == "ocr" and i < len(block) and _known_title(authority.split(" ", 1)[1]) is None:
+            joined = _known_title(authority.split(" ", 1)[1] + " " + squash(block[1].text))
+            if joined:
+                authority, i = authority.split(" ", 1)[0] + " " + joined, 2
+        out["signing_authority"] = Found(authority, block[0])
     titles = []
-    while i < len(block) and _title_row(block[i].text):
+    while i < len(block) and _title_row(block[i].text) and not (
+            block[i].source == "ocr" and _authority(block[i])):
         titles.append(block[i])
         i += 1
     if titles:
-        title = canonical_title(squash(" ".join(t.text for t in titles)))
-        out["signer_title"] = Found(title, titles[0])
+        title = squash(" ".join(t.text for t in titles))
+        if titles[0].source == "ocr":
+            title = _ocr_title([w for t in titles for w in t.words], authority)
+        else:
+            title = canonical_title(title)
+        if title:
+            out["signer_title"] = Found(title, titles[0])
     name = _name(block[i:i + 10], titles[-1] if titles else None)
     if name:
         out["signer_name"] = name
@@ -66,7 +103,80 @@ COMMON_TITLES = ("HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG", "CHỦ TỊCH", "P
                  "TRƯỞNG CÔNG AN XÃ", "PHÓ TRƯỞNG CÔNG AN XÃ", "TRƯỞNG XÓM", "TRƯỞNG THÔN", "TRƯỞNG BẢN",
                  "TRƯỞNG TRẠM", "BÍ THƯ", "PHÓ BÍ THƯ", "THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "BỘ TRƯỞNG",
                  "THỨ TRƯỞNG", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "CHÁNH VĂN PHÒNG", "TỔ TRƯỞNG",
-                 "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "TỔNG GIÁM ĐỐC", "CHỦ NHIỆM", "TRƯỞNG ĐOÀN")
+                 "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "TỔNG GIÁM ĐỐC", "PHÓ TỔNG GIÁM ĐỐC", "CHỦ NHIỆM", "TRƯỞNG ĐOÀN",
+                 "PHÓ TRƯỞNG TRẠM", "PHÓ TRƯỞNG THÔN", "PHÓ CHỦ NHIỆM", "PHÓ TRƯỞNG ĐOÀN", "CHÁNH ÁN",
+                 "VIỆN TRƯỞNG", "PHÓ VIỆN TRƯỞNG", "TRƯỞNG KHOA", "PHÓ TRƯỞNG KHOA", "TỔ PHÓ")
+# words of titles and of the units they sign for (folded): a low-confidence token outside them is noise
+TITLE_WORDS = {w for t in COMMON_TITLES for w in fold(t).split()} | {
+    w for p in PHRASES for w in fold(p).split()} | set(
+    "tm kt tl tuq q uy ban nhan dan hoi dong quan tri chap hanh dieu hanh bao ve dan pho doan thanh nien "
+    "mat tran to quoc cong tac chi bo dang uy xa phuong thi tran huyen tinh thanh truong tram y te".split())
+
+
+def _known_title(text: str) -> str | None:
+    """The common title `text` spells (marks ignored), if exactly one."""
+    key = " ".join(re.sub(r"[^\w]", " ", fold(text)).split())
+    candidates = [t for t in COMMON_TITLES if fold(t) == key]
+    if len(candidates) == 1:
+        return candidates[0]
+    return text if text in candidates else None
+
+
+def _ocr_title(words: list, authority: str | None) -> str | None:
+    """An OCR'd title: leading and trailing tokens read with low confidence that are not title words
+    dropped (`TT TRƯỞNG BAN`), a common title's marks restored, and a garbled reading accepted only
+    when it is within two letters of one title the signature implies (`KT. HIỆU TRƯỞNG` → a deputy,
+    `PHÓ HIỆU TRƯỞNG`); null when what is left is still not a title."""
+    words = [part for w in words for part in _split_joined(w)]
+
+    def noise(w) -> bool:
+        core = re.sub(r"[^\w]", "", w.text)
+        return fold(core) not in TITLE_WORDS and (
+            (w.conf is not None and w.conf < LOW_CONF) or not core.isalpha() or not is_valid_syllable(core))
+    while words and noise(words[0]):
+        words = words[1:]
+    while words and noise(words[-1]):
+        words = words[:-1]
+    if not words:
+        return None
+    text = squash(" ".join(w.text for w in words)).strip(" .,;:")
+    known = _known_title(text)
+    if known:
+        return known
+    doubtful = any(noise(w) or (w.conf is not None and w.conf < 0.7) for w in words)
+    if not doubtful:
+        return text
+    expected = {t for t in COMMON_TITLES}
+    if authority and authority.startswith("KT."):
+        expected.add("PHÓ " + authority[4:])
+    key = " ".join(re.sub(r"[^\w]", " ", fold(text)).split())
+    near = sorted((_distance(key, fold(t)), t) for t in expected)
+    if near and near[0][0] <= 2 and (len(near) == 1 or near[1][0] > near[0][0]) and len(key) >= 8:
+        return near[0][1]
+    return None
+
+
+def _split_joined(word):
+    """`TRƯỞNG-BẢN`: two title words the OCR joined by a hyphen, as two words; a word's edges
+    cleared of rule and speck marks (`___PHÓ`)."""
+    text = re.sub(r"^[\W_]+|[\W_]+$", "", word.text)
+    if text != word.text and text and fold(text) in TITLE_WORDS:
+        word = replace(word, text=text)
+    parts = word.text.split("-")
+    if len(parts) < 2 or not all(p and fold(p) in TITLE_WORDS for p in parts):
+        return [word]
+    return [replace(word, text=p) for p in parts]
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
 
 
 def canonical_title(title: str) -> str:

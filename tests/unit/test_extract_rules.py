@@ -133,3 +133,72 @@ def test_registration_states_no_results():
 def test_page_with_nothing_gives_all_nulls():
     f = read_fields([page(["Trang này không có nội dung hành chính nào cả."])])[0]
     assert all(v is None for k, v in f.items() if k not in ("metrics", "nominees"))
+
+
+def _row(cells: list[tuple[str, float]], y: float) -> Line:
+    """A table row from (text, left x) cells, on page 1 unless set later."""
+    words = []
+    for text, x in cells:
+        for token in text.split():
+            words.append(Word(token, x, x + 6.0 * len(token), y, y + 12.0, None, False))
+            x += 6.0 * len(token) + 3.0
+    return Line(words, 1, "text-layer")
+
+
+def test_birth_year_column_split_by_a_page_break_and_a_year_in_the_name_cell():
+    """A ruled table whose header row (`Năm` / `sinh`) is cut by the page break: the year column is
+    still `Năm sinh`; a year printed inside the name cell never stays in the person's name."""
+    xs = [80.0, 116.0, 235.0, 284.0, 380.0, 540.0]
+    first = page([r for r in header() if r != ""] + BODY
+                 + ["Thôn đề nghị tặng Giấy khen của Chủ tịch UBND xã cho 03 cá nhân:"])
+    head = _row([("STT", 86), ("Họ và tên", 150), ("Năm", 247), ("Chức vụ", 310), ("Hình thức đề", 400)], 770)
+    first.lines.append(head)
+    first.columns, first.tables = xs, [(80.0, 768.0, 540.0, 783.0)]
+    rows = [_row([("sinh", 249), ("nghị", 420)], 56),
+            _row([("1", 85), ("Triệu Thị Tùng", 122), ("1972", 241), ("Tổ viên", 289), ("Giấy khen", 386)], 71),
+            _row([("2", 85), ("Hà Kim Long 1994", 122), ("Phó Trưởng Ban", 289), ("Giấy khen", 386)], 89),
+            _row([("3", 85), ("Lò Văn Páo", 122), ("1968", 241), ("Tổ trưởng", 289), ("Giấy khen", 386)], 107)]
+    for ln in rows:
+        ln.page = 2
+    second = Page(2, WIDTH, 842.0, rows, "text-layer", columns=xs, tables=[(80.0, 54.0, 540.0, 125.0)])
+    tail = page(["Trên đây là báo cáo của thôn./."] + [r for r in SIGNATURE if r != ""], 2)
+    for ln in tail.lines:
+        ln.page = 2
+        for w in ln.words:
+            w.top, w.bottom = w.top + 150, w.bottom + 150
+    second.lines += tail.lines
+    noms = read_fields([first, second])[0]["nominees"]
+    assert [(n["name"], n["kind"], n["position"]) for n in noms] == [
+        ("Triệu Thị Tùng", "individual", "Tổ viên"), ("Hà Kim Long", "individual", "Phó Trưởng Ban"),
+        ("Lò Văn Páo", "individual", "Tổ trưởng")]
+    assert not any(ch.isdigit() for n in noms for ch in n["name"])
+
+
+def _ocr_block(rows: list[list[tuple[str, float]]]) -> list[Page]:
+    """A scanned page's signature block from rows of (word, OCR confidence), right of centre."""
+    lines = [Line(line("Nơi nhận:", 500.0), 1, "ocr")]
+    for i, row in enumerate(rows):
+        words = line(" ".join(t for t, _ in row), 500.0 + 18 * i, 360.0)
+        for word, (_, conf) in zip(words, row):
+            word.conf = conf
+        lines.append(Line(words, 1, "ocr"))
+    return [Page(1, WIDTH, 842.0, lines, "ocr")]
+
+
+def test_scanned_signature_garbled_prefix_and_noise_tokens():
+    from extractors.rules.signature import read_signature
+    def read(rows):
+        pages = _ocr_block(rows)
+        return {k: v.value for k, v in read_signature(pages, pages[0].lines).items()}
+    # `KT:` for `KT.`, a deputy title with wrong marks on TỔNG
+    got = read([[("KT:", 0.2), ("TỐNG", 0.9), ("GIÁM", 0.9), ("ĐỐC", 0.9)],
+                [("PHÓ", 0.9), ("TỐNG", 0.9), ("GIÁM", 0.9), ("ĐỐC", 0.9)], [("Nông", 0.97), ("Thế", 0.97), ("Tâm", 0.97)]])
+    assert got == {"signing_authority": "KT. TỔNG GIÁM ĐỐC", "signer_title": "PHÓ TỔNG GIÁM ĐỐC",
+                   "signer_name": "Nông Thế Tâm"}
+    # `4M.` for `TM.`; a low-confidence speck before the title is dropped
+    got = read([[("4M.", 0.9), ("BAN", 0.9), ("BẢO", 0.9), ("VỆ", 0.9)], [("TT", 0.38), ("TRƯỞNG", 0.4), ("BAN", 0.9)],
+                [("Trịnh", 0.97), ("Quốc", 0.97), ("Trung", 0.97)]])
+    assert got["signing_authority"] == "TM. BAN BẢO VỆ" and got["signer_title"] == "TRƯỞNG BAN"
+    # a title that is only noise is null, not a guess
+    got = read([[("ỊCH", 0.3), ("Ì", 0.2)], [("Vũ", 0.97), ("Đức", 0.97), ("Bình", 0.97)]])
+    assert got.get("signer_title") is None
