@@ -27,6 +27,7 @@ ITEM_RE = re.compile(r"^\s*(?:\d{1,3}\s*[.)]|[-–+•])\s*(.+)$")
 # the same on a scan: `5,` `6 .` `l.` for `1.`, a dash read as `—` `_` `~`
 OCR_ITEM_RE = re.compile(r"^\s*(?:\d{1,3}\s*[.,):]|[lI|]\s*[.,)]|[-–—+•*~_=]+)\s*(\S.*)$")
 LEAD_RE = re.compile(r"(de nghi|tang|khen thuong|danh sach).*(khen|tap the|ca nhan)|^danh sach")
+RECIPIENTS = ("nhu tren", "nhu dieu", "luu:", "luu vt", "luu hs")   # first lines of a Nơi nhận list
 CLOSERS = ("tren day", "noi nhan", "dieu 2", "kinh trinh", "kinh de nghi", "vi.", "v.", "iv.", "vi ")
 
 
@@ -373,7 +374,7 @@ def _list_rows(lines: list[Line]) -> list[Row]:
     start = next((i for i, ln in enumerate(lines) if "khen" in fold(ln.text)), None)
     if start is None:
         return []
-    rows, kind, open_item, skipped = [], None, False, 0
+    rows, kind, open_item, skipped, in_recipients = [], None, False, 0, False
     recent = lines[max(0, start - 2):start + 1]      # the lead-in sentence may wrap over three lines
     for line in lines[start + 1:]:
         f = fold(line.text).lstrip()
@@ -382,6 +383,12 @@ def _list_rows(lines: list[Line]) -> list[Row]:
             kind, open_item = group, False
             continue
         item = _item_text(line, kind, rows)
+        if item and fold(item).lstrip(" -–+.").startswith(RECIPIENTS):
+            in_recipients = True          # “- Như trên;”: a Nơi nhận list, whose heading OCR may have lost
+        if in_recipients:
+            if item:
+                continue                  # its items are addressees, not nominees
+            in_recipients = False
         lead_in = _is_lead_in(" ".join(ln.text for ln in recent))
         recent = (recent + [line])[-3:]
         if item and (kind or rows or lead_in or _person_item(item)):

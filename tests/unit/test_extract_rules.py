@@ -202,3 +202,18 @@ def test_scanned_signature_garbled_prefix_and_noise_tokens():
     # a title that is only noise is null, not a guess
     got = read([[("ỊCH", 0.3), ("Ì", 0.2)], [("Vũ", 0.97), ("Đức", 0.97), ("Bình", 0.97)]])
     assert got.get("signer_title") is None
+
+
+def test_a_recipients_list_is_never_read_as_nominees():
+    """On a scan the “Nơi nhận:” heading may be lost; its “- Như trên;” items are still addressees."""
+    from extractors.model import Line, Page, Word
+    from extractors.rules.nominees import read_nominees
+
+    texts = ["Công an xã kính trình Chủ tịch UBND xã xem xét khen thưởng cho:", "- Như trên;",
+             "- Công an xã;", "- Lưu: VT, CAX."]
+    lines = [Line([Word(t, 100, 900, 100 + 30 * i, 120 + 30 * i, 0.9)]) for i, t in enumerate(texts)]
+    for line in lines:
+        line.source = "ocr"
+    page = Page(number=1, width=1000, height=1400, lines=lines, source="ocr")
+    nominees, _ = read_nominees([page], lines)
+    assert nominees == []
