@@ -8,7 +8,7 @@ from flask import send_file
 
 from storage.files import store
 from storage.models import Document, Report
-from workflows.errors import Conflict
+from workflows.errors import Conflict, Invalid
 
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
 
@@ -21,6 +21,9 @@ def download_name(title: str, ext: str) -> str:
 
 
 def document_file(doc: Document, fmt: str):
+    """The document's .docx or .pdf; any other format is refused (422), a PDF not made yet is 409."""
+    if fmt not in MIME:
+        raise Invalid("Định dạng phải là docx hoặc pdf.", "format")
     if fmt == "pdf" and doc.pdf_sha256 is None:
         msg = doc.pdf_error or "Bản PDF đang được tạo, vui lòng thử lại sau ít phút."
         raise Conflict(msg)
