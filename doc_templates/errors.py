@@ -7,3 +7,7 @@ class TemplateError(Exception):
 
 class ConversionError(Exception):
     """LibreOffice is missing, failed or timed out while converting to PDF."""
+
+
+class SigningError(Exception):
+    """A PDF could not be signed (wrong password or PIN, not PDF/A, no signature block…)."""

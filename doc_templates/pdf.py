@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -14,6 +15,8 @@ from pathlib import Path
 from doc_templates.errors import ConversionError
 
 SMALL_BATCH = 8  # below this, a second soffice process does not pay for its start-up
+FILTERS = {False: "pdf:writer_pdf_Export",
+           True: 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'}  # PDF/A-2b
 
 
 class PdfConverter:
@@ -26,32 +29,38 @@ class PdfConverter:
     """
 
     def __init__(self, soffice: str | None = None, workdir: str | os.PathLike | None = None,
-                 timeout: float = 60, per_document: float = 5, workers: int | None = None):
+                 timeout: float = 60, per_document: float = 5, workers: int | None = None,
+                 pdfa: bool = False):
         self.soffice = soffice or shutil.which("soffice") or shutil.which("libreoffice")
         self._own_dir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="doc_templates-lo-"))
         self.timeout, self.per_document = timeout, per_document
         self.workers = max(1, workers or 1)
+        self.pdfa = pdfa
         self._locks = [threading.Lock() for _ in range(self.workers)]
 
-    def to_pdf(self, docx: bytes) -> bytes:
+    def to_pdf(self, docx: bytes, pdfa: bool | None = None) -> bytes:
         """Convert one .docx and return the PDF bytes."""
-        return self.to_pdf_many([docx])[0]
+        return self.to_pdf_many([docx], pdfa=pdfa)[0]
 
-    def to_pdf_many(self, docs: list[bytes]) -> list[bytes]:
-        """Convert many .docx files, in order, with one soffice run per slot."""
+    def to_pdf_many(self, docs: list[bytes], pdfa: bool | None = None) -> list[bytes]:
+        """Convert many .docx files, in order, with one soffice run per slot.
+
+        `pdfa` (default: the converter's) chooses PDF/A-2b output.
+        """
         if not docs:
             return []
+        pdfa = self.pdfa if pdfa is None else pdfa
         slots = min(self.workers, max(1, len(docs) // SMALL_BATCH))
         size = -(-len(docs) // slots)
-        groups = [(i, docs[i * size:(i + 1) * size]) for i in range(slots)]
+        groups = [(i, docs[i * size:(i + 1) * size], pdfa) for i in range(slots)]
         if slots == 1:
-            return self._convert(0, docs)
+            return self._convert(0, docs, pdfa)
         with ThreadPoolExecutor(slots) as pool:
             parts = list(pool.map(lambda g: self._convert(*g), groups))
         return [pdf for part in parts for pdf in part]
 
-    def _convert(self, slot: int, docs: list[bytes]) -> list[bytes]:
+    def _convert(self, slot: int, docs: list[bytes], pdfa: bool) -> list[bytes]:
         """Run one soffice process over `docs` with the profile of `slot`."""
         if not self.soffice:
             raise ConversionError("Không tìm thấy LibreOffice (lệnh soffice): chưa cài đặt "
@@ -60,19 +69,19 @@ class PdfConverter:
             names = [Path(tmp, f"{i:05d}.docx") for i in range(len(docs))]
             for name, data in zip(names, docs):
                 name.write_bytes(data)
-            self._run(slot, tmp, names)
+            self._run(slot, tmp, names, pdfa)
             return [self._read_pdf(name) for name in names]
 
     def _ensure_dir(self) -> Path:
         self.workdir.mkdir(parents=True, exist_ok=True)
         return self.workdir
 
-    def _run(self, slot: int, outdir: str, names: list[Path]) -> None:
+    def _run(self, slot: int, outdir: str, names: list[Path], pdfa: bool) -> None:
         """Start soffice in its own process group; kill the whole group on timeout."""
         profile = (self.workdir / f"profile-{slot}").resolve().as_uri()
         cmd = [self.soffice, f"-env:UserInstallation={profile}", "--headless", "--invisible",
                "--nologo", "--norestore", "--nodefault", "--nolockcheck",
-               "--convert-to", "pdf:writer_pdf_Export", "--outdir", outdir, *map(str, names)]
+               "--convert-to", FILTERS[bool(pdfa)], "--outdir", outdir, *map(str, names)]
         timeout = self.timeout + self.per_document * len(names)
         try:
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -127,15 +136,15 @@ def _kill_group(proc: subprocess.Popen) -> None:
 _default: tuple[int, PdfConverter] | None = None
 
 
-def to_pdf(docx: bytes) -> bytes:
-    """Convert one .docx with this process's shared converter."""
+def to_pdf(docx: bytes, pdfa: bool = False) -> bytes:
+    """Convert one .docx with this process's shared converter (PDF/A-2b when `pdfa`)."""
     global _default
     if _default is None or _default[0] != os.getpid():
         import atexit
 
         _default = (os.getpid(), PdfConverter())
         atexit.register(_default[1].close)  # remove its profile when the process ends
-    return _default[1].to_pdf(docx)
+    return _default[1].to_pdf(docx, pdfa=pdfa)
 
 
 def merge_pdfs(pdfs: list[bytes]) -> bytes:
@@ -148,3 +157,17 @@ def merge_pdfs(pdfs: list[bytes]) -> bytes:
     buf = io.BytesIO()
     merged.save(buf)
     return buf.getvalue()
+
+
+def pdfa_part(pdf: bytes) -> str | None:
+    """The PDF/A level its XMP metadata claims ("2B" for pdfaid:part=2 conformance=B), or None."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        meta = PdfFileReader(io.BytesIO(pdf), strict=False).root.get("/Metadata")
+        xmp = meta.get_object().data.decode("utf-8", "replace") if meta is not None else ""
+    except Exception:  # noqa: BLE001 — a damaged file simply claims nothing
+        return None
+    part = re.search(r'pdfaid:part(?:>|=["\'])\s*(\d)', xmp)
+    level = re.search(r'pdfaid:conformance(?:>|=["\'])\s*([ABU])', xmp, re.I)
+    return f"{part.group(1)}{level.group(1).upper() if level else ''}" if part else None

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(redis-server tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils
-          libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation2 chromium)
+          libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation2 chromium softhsm2)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
