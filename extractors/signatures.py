@@ -42,7 +42,8 @@ def read_signatures(pdf: bytes, trusted_roots: list[bytes] | tuple = ()) -> dict
     Returns {"status": signed|unsigned|encrypted|unreadable, "message": str, "signatures": [dict]};
     each signature: field, signer {name, organisation, unit, title, locality, email}, issuer,
     serial, signed_at (ISO 8601, Vietnam time) and signed_at_source (timestamp|signer|None),
-    intact, valid, trusted, coverage, later_changes, changed_after_signing, status
+    intact, valid, trusted (the certificate chains to a trusted root), coverage, later_changes,
+    changed_after_signing, status
     (valid|untrusted|modified|invalid|error) and message (Vietnamese).
     """
     try:
@@ -68,15 +69,15 @@ def read_signatures(pdf: bytes, trusted_roots: list[bytes] | tuple = ()) -> dict
 def verify_issued(pdf: bytes, our_roots: list[bytes] | tuple) -> dict:
     """Is this PDF a paper we issued, unchanged? For the QR page and the /verify upload form.
 
-    Ours = at least one valid signature chains to `our_roots`. Intact = every one of our signatures
-    is intact and valid, and the last signature of the file is ours and covers the whole file
+    Ours = at least one signature's certificate chains to `our_roots`. Intact = every one of our
+    signatures is valid with nothing changed after it, and the last signature of the file is ours and covers the whole file
     (nothing was appended after we signed). Returns {ours, intact, status, message, signers:
     [{name, organisation, title, signed_at}], signatures: [...as read_signatures]}.
     """
     result = read_signatures(pdf, our_roots)
     sigs = result["signatures"]
     ours = [s for s in sigs if s["trusted"]]
-    intact = bool(ours) and all(s["intact"] and s["valid"] for s in ours) and bool(sigs) \
+    intact = bool(ours) and all(s["status"] == "valid" for s in ours) \
         and sigs[-1]["trusted"] and sigs[-1]["coverage"] == "entire_file"
     if result["status"] != "signed":
         status, message = result["status"], result["message"]
@@ -182,14 +183,14 @@ def _status(status) -> dict:
                                                      SignatureCoverageLevel.ENTIRE_REVISION)
                or level == ModificationLevel.OTHER or status.docmdp_ok is False)
     moment, source = _signed_at(status)
+    chained = status.validation_path is not None and status.trust_problem_indic is None
     if changed:
         kind = "modified"
     elif not status.valid:
         kind = "invalid"
     else:
-        kind = "valid" if status.trusted else "untrusted"
-    return {"intact": bool(status.intact), "valid": bool(status.valid),
-            "trusted": bool(status.trusted) and not changed,
+        kind = "valid" if chained else "untrusted"
+    return {"intact": bool(status.intact), "valid": bool(status.valid), "trusted": chained,
             "coverage": coverage.name.lower() if coverage is not None else None,
             "later_changes": level.name.lower() if level is not None else None,
             "changed_after_signing": changed, "signed_at": moment, "signed_at_source": source,
