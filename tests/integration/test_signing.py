@@ -213,6 +213,29 @@ def test_images_are_placed_as_nd30_says(signed, kind):
     assert (cy0 + cy1) / 2 == pytest.approx((sy0 + sy1) / 2, abs=1)
 
 
+def test_a_signature_block_on_a_later_page_is_found_there(pki, tmp_path):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    ctx = samples.to_trinh()
+    ctx["nominees"] = [n | {"no": i + 1} for i, n in enumerate(samples.to_trinh()["nominees"] * 8)]
+    with PdfConverter(workdir=tmp_path, pdfa=True) as conv:
+        pdf = conv.to_pdf(render("to_trinh", ctx))
+    signer = ctx["signer"]
+    block = signing.find_block(pdf, signer["title"], signer["name"])
+    assert block.page >= 1                            # the list pushed the block off page one
+    signed = signing.sign_as_signer(pdf, key(pki, "chutich"), pki["chutich.png"].read_bytes(),
+                                    title=signer["title"], name=signer["name"])
+    signed = signing.sign_as_body(signed, key(pki, "ubnd"), pki["ubnd.png"].read_bytes())
+    reader = PdfFileReader(io.BytesIO(signed), strict=False)
+    pages = [ref.idnum for ref in reader.root["/Pages"]["/Kids"]]        # LibreOffice writes a flat tree
+    for ref in reader.root["/AcroForm"]["/Fields"]:
+        assert pages.index(ref.get_object().raw_get("/P").idnum) == block.page
+    ws, rects = words(signed, block.page), widgets(signed)
+    name = line(ws, signer["name"])
+    height = 841.89
+    assert rects[signing.SIGNER_FIELD][1] >= height - name["top"]       # above the name, on that page
+
+
 def render_page(pdf: bytes, tmp_path: Path, dpi: int = 72):
     from PIL import Image
 
