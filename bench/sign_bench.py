@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from doc_templates import PdfConverter, demo_pki, render, render_many, samples, signing  # noqa: E402
+from doc_templates import PdfConverter, demo_pki, render, render_many, samples, signing
 
 N_BATCH, N_SERIAL, WORKERS = 200, 20, 2
 VICE = "Chu Tiến Dũng"

@@ -107,7 +107,7 @@ def _ca():
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = _name(f"CA thử nghiệm — {DEMO}", DEMO)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=VALID_DAYS))
@@ -132,7 +132,7 @@ def _issue(ca_key, ca_cert, h: Holder, commune: str, province: str):
     common_name = f"{h.name} (DEMO)"[:64]
     subject = (_name(common_name, organisation, unit=f"Tỉnh {province}") if h.organisation
                else _name(common_name, organisation, unit=f"Tỉnh {province}", title=h.title))
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(ca_cert.subject)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=VALID_DAYS))

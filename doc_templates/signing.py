@@ -18,10 +18,10 @@ import datetime as dt
 import io
 import logging
 import unicodedata
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 from zoneinfo import ZoneInfo
 
 from doc_templates.errors import SigningError
@@ -341,7 +341,7 @@ def _sign(pdf: bytes, signer, *, field: str, page: int, box: Box, style, reason:
         return asyncio.run(_sign_async(pdf_signer, writer, text))
     except SigningError:
         raise
-    except Exception as exc:  # noqa: BLE001 — key, token or PDF failures: one clear message
+    except Exception as exc:  # key, token or PDF failures: one clear message
         raise SigningError(f"Ký số không thành công: {type(exc).__name__}: {str(exc)[:200]}") from exc
 
 

@@ -105,9 +105,8 @@ def _file(status: str) -> dict:
 
 
 def _reader(pdf: bytes):
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
     from pyhanko.pdf_utils.crypt import AuthStatus
+    from pyhanko.pdf_utils.reader import PdfFileReader
 
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     if reader.encrypted:
@@ -209,7 +208,7 @@ def _signed_at(status) -> tuple[str | None, str | None]:
 
 def _iso(moment: dt.datetime) -> str:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(VN).replace(microsecond=0).isoformat()
 
 

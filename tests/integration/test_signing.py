@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from doc_templates import PdfConverter, check_nd30, render, samples
-from doc_templates import demo_pki, signing
+from doc_templates import PdfConverter, check_nd30, demo_pki, render, samples, signing
 from doc_templates.errors import SigningError
 from doc_templates.pdf import pdfa_part
 from extractors.signatures import read_signatures, verify_issued
@@ -276,7 +275,7 @@ def test_separate_annex_gets_the_bodys_signature_with_number_and_time_top_right(
     assert sig["status"] == "valid" and sig["signer"]["name"].startswith("Ủy ban nhân dân xã")
     doc = pdfium.PdfDocument(annex)                  # flatten the widget to read what it prints
     doc.init_forms()
-    width, height = doc[0].get_size()
+    width, _ = doc[0].get_size()
     doc[0].flatten()
     buf = io.BytesIO()
     doc.save(buf)

@@ -23,7 +23,7 @@ def test_every_certificate_says_demo_and_chains_to_the_demo_ca(pki):
     ca = x509.load_pem_x509_certificate(paths["ca"].read_bytes())
     assert DEMO in ca.subject.rfc4514_string()
     for holder in ("chutich", "phochutich", "ubnd"):
-        key, cert, chain = pkcs12.load_key_and_certificates(paths[f"{holder}.p12"].read_bytes(), "mật khẩu".encode())
+        _, cert, chain = pkcs12.load_key_and_certificates(paths[f"{holder}.p12"].read_bytes(), "mật khẩu".encode())
         assert DEMO in cert.subject.rfc4514_string() and "(DEMO)" in cert.subject.rfc4514_string()
         assert cert.issuer == ca.subject and chain == [ca]
         cert.verify_directly_issued_by(ca)
