@@ -182,7 +182,10 @@ def sign_as_signer(pdf: bytes, signer, image_png: bytes, *, title: str, name: st
 
 def sign_as_body(pdf: bytes, signer, seal_png: bytes, *, seal_mm: float = SEAL_MM,
                  reason: str = "Ký số của cơ quan ban hành", location: str | None = None) -> bytes:
-    """The office clerk adds the body's signature over the signer's: the seal image, real size."""
+    """The office clerk adds the body's signature over the signer's: the seal image, real size.
+
+    Refused unless the signer's signature is intact and nothing was added to the file after it.
+    """
     from PIL import Image
 
     reader = _reader(pdf)
@@ -192,6 +195,7 @@ def sign_as_body(pdf: bytes, signer, seal_png: bytes, *, seal_mm: float = SEAL_M
     if SIGNER_FIELD not in fields:
         raise SigningError("Văn bản chưa có chữ ký số của người có thẩm quyền: cơ quan chỉ ký số "
                            "sau khi người có thẩm quyền đã ký.")
+    _require_untouched(next(s for s in reader.embedded_signatures if s.field_name == SIGNER_FIELD))
     page, signature = _widget(reader, SIGNER_FIELD)
     return _sign(pdf, signer, field=BODY_FIELD, page=page, box=seal_box(signature, seal_mm),
                  style=_image_style(Image.open(io.BytesIO(seal_png))), reason=reason, location=location)
@@ -232,6 +236,22 @@ def _reader(pdf: bytes):
         return PdfFileReader(io.BytesIO(pdf), strict=False)
     except Exception as exc:  # noqa: BLE001
         raise SigningError(f"Tệp PDF hỏng, không ký được ({type(exc).__name__}).") from None
+
+
+def _require_untouched(sig) -> None:
+    """The signer's signature must be intact and cover the whole file before the body seals it."""
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        status = validate_pdf_signature(sig, ValidationContext(trust_roots=[], allow_fetching=False))
+        untouched = status.intact and status.valid and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    except Exception:  # noqa: BLE001 — unreadable signature data
+        untouched = False
+    if not untouched:
+        raise SigningError("Chữ ký số của người có thẩm quyền không còn nguyên vẹn hoặc văn bản đã bị sửa "
+                           "đổi sau khi ký: cơ quan không ký số lên văn bản này.")
 
 
 def _widget(reader, field: str) -> tuple[int, Box]:

@@ -118,17 +118,29 @@ def test_changing_one_byte_breaks_it(signed, pki):
     assert not verdict["intact"] and "bị sửa đổi sau khi ký" in verdict["message"]
 
 
-def test_anything_appended_after_signing_is_reported(signed, pki):
+def append_change(pdf: bytes) -> bytes:
+    """An incremental update after signing: a harmless-looking change of the document language."""
     from pyhanko.pdf_utils.generic import NameObject, TextStringObject
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(signed["giay_khen"]), strict=False)
-    writer.root[NameObject("/Lang")] = TextStringObject("en")      # a harmless-looking later change
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    writer.root[NameObject("/Lang")] = TextStringObject("en")
     writer.update_root()
     out = io.BytesIO()
     writer.write(out)
-    verdict = verify_issued(out.getvalue(), roots(pki))
+    return out.getvalue()
+
+
+def test_anything_appended_after_signing_is_reported(signed, pki):
+    verdict = verify_issued(append_change(signed["giay_khen"]), roots(pki))
     assert verdict["ours"] and not verdict["intact"] and verdict["status"] == "ours_modified"
+
+
+def test_the_body_does_not_seal_a_paper_changed_after_the_signer_signed(pdfa, pki):
+    person = signing.sign_as_signer(pdfa["giay_khen"], key(pki, "phochutich"), pki["phochutich.png"].read_bytes(),
+                                    title="PHÓ CHỦ TỊCH", name=VICE)
+    with pytest.raises(SigningError, match="bị sửa đổi sau khi ký"):
+        signing.sign_as_body(append_change(person), key(pki, "ubnd"), pki["ubnd.png"].read_bytes())
 
 
 def test_a_certificate_from_another_ca_is_not_ours(pdfa, pki, other_pki):
