@@ -224,6 +224,15 @@ def test_images_are_placed_as_nd30_says(signed, kind):
     assert (cy0 + cy1) / 2 == pytest.approx((sy0 + sy1) / 2, abs=1)
 
 
+def test_the_annex_in_the_same_file_is_not_signed_again(signed):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(signed["quyet_dinh"]), strict=False)
+    first, annex = (ref.get_object() for ref in reader.root["/Pages"]["/Kids"])
+    assert len(reader.embedded_signatures) == 2
+    assert len(first["/Annots"]) == 2 and "/Annots" not in annex      # both signatures on the decision
+
+
 def test_a_signature_block_on_a_later_page_is_found_there(pki, tmp_path):
     from pyhanko.pdf_utils.reader import PdfFileReader
 
