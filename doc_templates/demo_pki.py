@@ -159,7 +159,7 @@ def _pkcs12(h: Holder, key, cert, ca_cert, password: str) -> bytes:
 
 BLUE = (20, 45, 160, 255)
 RED = (210, 20, 30, 235)
-SEAL_PX = 600   # 36 mm at ~423 dpi
+SEAL_PX = 480   # 36 mm at ~340 dpi
 
 
 def _font(size: int, bold: bool = True):
@@ -172,11 +172,16 @@ def _font(size: int, bold: bool = True):
     return ImageFont.load_default(size)
 
 
-def _png(image) -> bytes:
+def _png(image, ink: tuple[int, int, int, int]) -> bytes:
+    """PNG of one ink colour: the shape lives in the alpha channel (small once embedded in a PDF)."""
     import io
 
+    from PIL import Image
+
+    alpha = image.getchannel("A").point(lambda a: a * ink[3] // 255)
+    flat = Image.merge("RGBA", [Image.new("L", image.size, v) for v in ink[:3]] + [alpha])
     buf = io.BytesIO()
-    image.save(buf, "PNG", optimize=True)
+    flat.save(buf, "PNG", optimize=True)
     return buf.getvalue()
 
 
@@ -202,7 +207,7 @@ def signature_png(name: str, width: int = 640, height: int = 280) -> bytes:
     draw.line(points, fill=BLUE, width=5 * scale, joint="curve")
     draw.line([(w * 0.20, h * 0.86), (w * 0.55, h * 0.80), (w * 0.90, h * 0.83)], fill=BLUE, width=4 * scale,
               joint="curve")
-    return _png(img.resize((width, height), Image.LANCZOS))
+    return _png(img.resize((width, height), Image.LANCZOS), BLUE)
 
 
 def seal_png(commune: str, province: str, size: int = SEAL_PX) -> bytes:
@@ -223,7 +228,7 @@ def seal_png(commune: str, province: str, size: int = SEAL_PX) -> bytes:
     for text, y in (("DEMO", c + s * 0.13),):
         box = draw.textbbox((0, 0), text, font=label)
         draw.text((c - (box[2] - box[0]) / 2, y - (box[3] - box[1]) / 2 - box[1]), text, font=label, fill=RED)
-    return _png(img.resize((size, size), Image.LANCZOS))
+    return _png(img.resize((size, size), Image.LANCZOS), RED)
 
 
 def _star(draw, cx: float, cy: float, r: float) -> None:

@@ -41,6 +41,8 @@ FONTS = ("/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman.ttf",
 Box = tuple[float, float, float, float]   # x0, y0, x1, y1 in PDF points, origin bottom-left
 for _logger in ("pyhanko.pdf_utils.layout", "fontTools.subset"):   # rounding notes, dropped font tables
     logging.getLogger(_logger).setLevel(logging.ERROR)
+for _logger in ("pyhanko.sign.validation", "pyhanko_certvalidator"):  # no roots in _require_untouched
+    logging.getLogger(_logger).setLevel(logging.CRITICAL)
 
 
 @dataclass(frozen=True)
