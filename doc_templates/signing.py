@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -101,7 +102,7 @@ def _runs(words: list[dict], tokens: list[str]) -> Iterator[dict]:
         if [_norm(w["text"]) for w in run] != tokens:
             continue
         if any(abs(w["top"] - run[0]["top"]) > 2 or w["x0"] - p["x1"] > 2 * (w["bottom"] - w["top"])
-               for p, w in zip(run, run[1:])):
+               for p, w in pairwise(run)):
             continue
         yield {"x0": run[0]["x0"], "x1": run[-1]["x1"], "top": min(w["top"] for w in run),
                "bottom": max(w["bottom"] for w in run)}
