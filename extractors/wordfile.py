@@ -178,6 +178,8 @@ class _Layout:
     pages: list = field(default_factory=list)
     boxes: list = field(default_factory=list)
     y: float = 0.0
+    fit: bool = False          # heading rows of ruled tables: each line condensed into its cell
+    depth: int = 0             # table nesting: text is wrapped only inside cells
 
     @classmethod
     def for_section(cls, section) -> "_Layout":
@@ -241,7 +243,9 @@ class _Layout:
         first = _twips(ind.get(W + "firstLine")) - _twips(ind.get(W + "hanging")) if ind is not None else 0.0
         align = _val(ppr, "jc") or style.align
         step = size * LINE_STEP
-        for visual in _wrap(runs, size, left, right, first):
+        limit = right if self.depth and not self.fit else float("inf")   # body paragraphs stay one line
+        for visual in _wrap(runs, size, left, limit, first):
+            visual = _condensed(visual, left, right) if self.fit and visual != "page" else visual
             if visual == "page":
                 self.new_page()
                 continue
@@ -259,16 +263,21 @@ class _Layout:
     def table(self, tbl, x0: float, x1: float) -> None:
         """Rows one under the other, each cell's blocks in its column; a row is never split."""
         cols = _grid(tbl, x0, x1)
-        ruled = _ruled(tbl, self.styles)
-        start_page, start_y = len(self.pages), self.y
-        for tr in tbl.findall(W + "tr"):
-            self.row(tr, cols)
-        if ruled and len(self.pages) == start_page:
-            self.boxes[-1].append((cols[0], start_y, cols[-1], self.y))
-        elif ruled:
-            self.boxes[-1].append((cols[0], self.top, cols[-1], self.y))
+        ruled = _ruled(tbl)
+        self.depth += 1
+        first, start_y = len(self.pages) - 1, self.y
+        for index, tr in enumerate(tbl.findall(W + "tr")):
+            self.fit = ruled and (index == 0 or _on(tr.find(W + "trPr"), "tblHeader") is True)
+            self.row(tr, cols, ruled)
+            self.fit = False
+        self.depth -= 1
+        if ruled:                      # the table's box on every page it runs over
+            last = len(self.pages) - 1
+            for index in range(first, last + 1):
+                self.boxes[index].append((cols[0], start_y if index == first else self.top,
+                                          cols[-1], self.y if index == last else self.bottom))
 
-    def row(self, tr, cols: list[float]) -> None:
+    def row(self, tr, cols: list[float], ruled: bool = False) -> None:
         """Lay out a row's cells side by side; start the row on a new page if it would not fit."""
         cells, i = [], 0
         for tc in tr.findall(W + "tc"):
@@ -281,11 +290,13 @@ class _Layout:
         probe = self.measure(cells)
         self.room(probe)
         top, bottom, pages = self.y, self.y, len(self.pages)
+        pad = CELL_PAD * DEFAULT_SIZE
         for tc, a, b, merged in cells:
-            self.y = top
+            self.y, placed = top, len(self.pages[-1])
             if not merged:
-                pad = CELL_PAD * DEFAULT_SIZE
                 self.blocks(tc, a + pad, max(a + pad + DEFAULT_SIZE, b - pad))
+            if ruled:
+                _span(self.pages[-1][placed:], a + pad, b - pad)
             if len(self.pages) != pages:          # a cell longer than a page: keep what flowed
                 return
             bottom = max(bottom, self.y)
@@ -293,7 +304,8 @@ class _Layout:
 
     def measure(self, cells) -> float:
         """Height the row will take (laid out on a scratch flow)."""
-        scratch = _Layout(self.width, 10**9, self.left, self.right, 0.0, 10**9, self.styles, [[]], [[]], y=0.0)
+        scratch = _Layout(self.width, 10**9, self.left, self.right, 0.0, 10**9, self.styles, [[]], [[]], y=0.0,
+                          fit=self.fit, depth=self.depth)
         height = 0.0
         for tc, a, b, merged in cells:
             if merged:
@@ -411,11 +423,20 @@ def _wrap(pieces: list, size: float, left: float, right: float, first: float) ->
     return lines
 
 
+def _condensed(words: list, left: float, right: float) -> list:
+    """A line too wide for its cell squeezed to fit (Word's "fit text" for a table heading), so a
+    heading row (`STT | Họ và tên | Năm sinh | …`) stays one line in every column."""
+    if not words or words[-1][2] <= right:
+        return words
+    scale = (right - left) / max(1e-6, words[-1][2] - left)
+    return [(t, left + (a - left) * scale, left + (b - left) * scale, bold) for t, a, b, bold in words]
+
+
 def _aligned(words: list, align: str | None, left: float, right: float) -> list:
     """Shift a left-set line for centred or right alignment."""
-    if not words or align not in ("center", "right", "end"):
+    used = words[-1][2] - words[0][1] if words else 0.0
+    if not words or align not in ("center", "right", "end") or used > right - left:
         return words
-    used = words[-1][2] - words[0][1]
     lead = words[0][1] - left
     free = right - left - used
     shift = (free / 2 if align == "center" else free) - lead
@@ -436,7 +457,17 @@ def _grid(tbl, x0: float, x1: float) -> list[float]:
     return xs
 
 
-def _ruled(tbl, styles_: dict) -> bool:
+def _span(lines: list[list[Word]], left: float, right: float) -> None:
+    """Stretch the first and last word of each line of a ruled table's cell to the cell's edges, as
+    the cell's rules would bound them: the columns of a heading row (`STT | Họ và tên | …`) then
+    meet midway between the texts, where the rules are, even when the headings are centred."""
+    for words in lines:
+        if words:
+            words[0].x0 = min(words[0].x0, left)
+            words[-1].x1 = max(words[-1].x1, right)
+
+
+def _ruled(tbl) -> bool:
     """True when the table prints its rules (tblBorders or cell borders with a visible line)."""
     tblpr = tbl.find(W + "tblPr")
     found = [b for el in (tblpr,) if el is not None for b in el.iter(W + "tblBorders")]
