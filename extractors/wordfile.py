@@ -163,6 +163,87 @@ class _Style:
     bold: bool = False
     size: float = DEFAULT_SIZE
     align: str | None = None
+    num: tuple[str, int] | None = None     # (numId, level) of a list style (`List Number`)
+
+
+# ----------------------------------------------------------------- automatic numbering
+ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+         (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ROMAN:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _letter(n: int) -> str:
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+NUMBER_FORMATS = {
+    "decimal": str, "decimalZero": lambda n: f"{n:02d}", "lowerLetter": _letter,
+    "upperLetter": lambda n: _letter(n).upper(), "lowerRoman": lambda n: _roman(n).lower(), "upperRoman": _roman,
+    "none": lambda n: "",
+}
+
+
+@dataclass
+class _Numbering:
+    """Word's automatic list numbers and bullets (`1.`, `a)`, `I.`, `-`), which are not in the text
+    but are printed: numId → its levels (start, format, text), and the running counters."""
+    levels: dict
+    counters: dict
+
+    @classmethod
+    def of(cls, part) -> "_Numbering":
+        try:
+            root = part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return cls({}, {})
+        abstract = {a.get(W + "abstractNumId"): a for a in root.findall(W + "abstractNum")}
+        levels = {}
+        for num in root.findall(W + "num"):
+            definition = abstract.get(_val(num, "abstractNumId"))
+            if definition is None:
+                continue
+            table = {}
+            for lvl in definition.findall(W + "lvl"):
+                start = _val(lvl, "start")
+                table[int(lvl.get(W + "ilvl", "0"))] = (int(start) if start and start.isdigit() else 1,
+                                                       _val(lvl, "numFmt") or "decimal", _val(lvl, "lvlText") or "")
+            for override in num.findall(W + "lvlOverride"):
+                level, start = int(override.get(W + "ilvl", "0")), _val(override, "startOverride")
+                if level in table and start and start.isdigit():
+                    table[level] = (int(start),) + table[level][1:]
+            levels[num.get(W + "numId")] = table
+        return cls(levels, {})
+
+    def copy(self) -> "_Numbering":
+        return _Numbering(self.levels, {k: list(v) for k, v in self.counters.items()})
+
+    def label(self, ppr, style: _Style) -> str:
+        """The printed number or bullet of a paragraph, advancing its list's counter; "" if none."""
+        num = ppr.find(W + "numPr") if ppr is not None else None
+        num_id = _val(num, "numId") if num is not None else (style.num[0] if style.num else None)
+        level = int(_val(num, "ilvl") or 0) if num is not None else (style.num[1] if style.num else 0)
+        table = self.levels.get(num_id)
+        if not table or level not in table:
+            return ""
+        counts = self.counters.setdefault(num_id, [0] * 10)
+        start, fmt, text = table[level]
+        counts[level] = counts[level] + 1 if counts[level] else start
+        for deeper in range(level + 1, len(counts)):
+            counts[deeper] = 0
+        if fmt == "bullet":
+            return "-" if text.strip() in ("-", "–", "") else "•"
+        out = text
+        for k in range(level + 1):
+            kstart, kfmt, _ = table.get(k, (1, "decimal", ""))
+            out = out.replace(f"%{k + 1}", NUMBER_FORMATS.get(kfmt, str)(counts[k] or kstart))
+        return out.strip()
 
 
 @dataclass
@@ -180,6 +261,7 @@ class _Layout:
     y: float = 0.0
     fit: bool = False          # heading rows of ruled tables: each line condensed into its cell
     depth: int = 0             # table nesting: text is wrapped only inside cells
+    numbering: "_Numbering" = field(default_factory=lambda: _Numbering({}, {}))
 
     @classmethod
     def for_section(cls, section) -> "_Layout":
@@ -191,7 +273,9 @@ class _Layout:
         top = (section.top_margin or 0) * PT_PER_EMU
         bottom = height - (section.bottom_margin or 0) * PT_PER_EMU
         styles = _styles(section.part.document.styles)
-        return cls(width, height, left, right, top, bottom, styles, [[]], [[]], y=top)
+        layout = cls(width, height, left, right, top, bottom, styles, [[]], [[]], y=top)
+        layout.numbering = _Numbering.of(section.part)
+        return layout
 
     def __post_init__(self):
         self.pages = self.pages or [[]]
@@ -237,6 +321,9 @@ class _Layout:
         if _on(ppr, "pageBreakBefore") and self.pages[-1]:
             self.new_page()
         runs, size = _runs(p, style)
+        label = self.numbering.label(ppr, style)
+        if label:
+            runs = [(label + " ", style.bold)] + runs
         ind = ppr.find(W + "ind") if ppr is not None else None
         left = x0 + _twips(ind.get(W + "left", ind.get(W + "start"))) if ind is not None else x0
         right = x1 - _twips(ind.get(W + "right", ind.get(W + "end"))) if ind is not None else x1
@@ -244,7 +331,10 @@ class _Layout:
         align = _val(ppr, "jc") or style.align
         step = size * LINE_STEP
         limit = right if self.depth and not self.fit else float("inf")   # body paragraphs stay one line
-        for visual in _wrap(runs, size, left, limit, first):
+        tabs = ppr.find(W + "tabs") if ppr is not None else None
+        stops = sorted(x0 + _twips(t.get(W + "pos")) for t in (tabs if tabs is not None else [])
+                       if t.get(W + "val") not in ("clear", "bar"))
+        for visual in _wrap(runs, size, left, limit, first, stops):
             visual = _condensed(visual, left, right) if self.fit and visual != "page" else visual
             if visual == "page":
                 self.new_page()
@@ -252,8 +342,6 @@ class _Layout:
             self.room(step)
             if visual:
                 self.place(_aligned(visual, align, left, right), size)
-            self.y += step
-        if not runs:
             self.y += step
 
     def place(self, words: list[tuple[str, float, float, bool]], size: float) -> None:
@@ -305,7 +393,7 @@ class _Layout:
     def measure(self, cells) -> float:
         """Height the row will take (laid out on a scratch flow)."""
         scratch = _Layout(self.width, 10**9, self.left, self.right, 0.0, 10**9, self.styles, [[]], [[]], y=0.0,
-                          fit=self.fit, depth=self.depth)
+                          fit=self.fit, depth=self.depth, numbering=self.numbering.copy())
         height = 0.0
         for tc, a, b, merged in cells:
             if merged:
@@ -341,7 +429,16 @@ def _style_of(style) -> _Style:
     bold = next((f.bold for f in fonts if f.bold is not None), False)
     size = next((f.size.pt for f in fonts if f.size), DEFAULT_SIZE)
     align = next((_val(s.element.find(W + "pPr"), "jc") for s in chain if _val(s.element.find(W + "pPr"), "jc")), None)
-    return _Style(bool(bold), float(size), align)
+    nums = [n for s in chain for n in [_numpr(s.element.find(W + "pPr"))] if n]
+    return _Style(bool(bold), float(size), align, nums[0] if nums else None)
+
+
+def _numpr(ppr) -> tuple[str, int] | None:
+    """(numId, level) a style's paragraph properties set."""
+    num = ppr.find(W + "numPr") if ppr is not None else None
+    if num is None or _val(num, "numId") in (None, "0"):
+        return None
+    return _val(num, "numId"), int(_val(num, "ilvl") or 0)
 
 
 def _runs(p, style: _Style) -> tuple[list, float]:
@@ -380,9 +477,10 @@ def _inside_other_text(r, p) -> bool:
     return False
 
 
-def _wrap(pieces: list, size: float, left: float, right: float, first: float) -> list:
+def _wrap(pieces: list, size: float, left: float, right: float, first: float, stops: list[float] = ()) -> list:
     """Visual lines: lists of (text, x0, x1, bold) words from the left edge, wrapped at `right`;
-    the string "page" where a page break is."""
+    the string "page" where a page break is.  A tab goes to the next of the paragraph's tab stops,
+    else to the next default stop."""
     lines, current, x = [], [], left + first
     start = x
     word, word_bold, word_x = "", True, x
@@ -410,7 +508,8 @@ def _wrap(pieces: list, size: float, left: float, right: float, first: float) ->
                     lines.append("page")
             elif ch == "\t":
                 flush_word()
-                x = start + ((x - start) // TAB_STEP + 1) * TAB_STEP
+                x = next((stop for stop in stops if stop > x + 0.5),
+                         start + ((x - start) // TAB_STEP + 1) * TAB_STEP)
             elif ch.isspace():
                 flush_word()
                 x += SPACE_WIDTH * size

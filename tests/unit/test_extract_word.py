@@ -201,3 +201,53 @@ def test_without_libreoffice_a_doc_gets_a_clear_message(report, tmp_path, monkey
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     with pytest.raises(ExtractionError, match="chưa cài LibreOffice"):
         extract(doc)
+
+
+def build_tab_report(path: Path) -> Path:
+    """A report typed without tables: header columns and the signer's title by tab stops, nominees
+    as a Word numbered list (the numbers are not in the text), the signer's name indented right."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    doc = Document()
+    for left, right, bold in (("UBND XÃ KIM SƠN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", False),
+                              ("THÔN ĐÔNG", "Độc lập - Tự do - Hạnh phúc", True),
+                              ("Số: 03/BC-TĐ", "Kim Sơn, ngày 10 tháng 11 năm 2026", False)):
+        p = doc.add_paragraph()
+        p.paragraph_format.tab_stops.add_tab_stop(Cm(7.5))
+        p.add_run(left).bold = bold
+        p.add_run("\t" + right).bold = right.isupper() or right.startswith("Độc")
+    for text in ("BÁO CÁO", "Kết quả phong trào toàn dân bảo vệ an ninh Tổ quốc năm 2026"):
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.add_run(text).bold = True
+    doc.add_paragraph("Thôn đề nghị tặng Giấy khen cho 02 cá nhân:")
+    for text in ("Ông Hoàng Văn Tú, Trưởng thôn;", "Bà Đặng Thị Mai, Chi hội trưởng Chi hội Phụ nữ."):
+        doc.add_paragraph(text, style="List Number")
+    doc.add_paragraph("Trên đây là báo cáo của thôn Đông./.")
+    p = doc.add_paragraph()
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(10))
+    p.add_run("Nơi nhận:").bold = True
+    p.add_run("\tTRƯỞNG THÔN").bold = True
+    doc.add_paragraph("- UBND xã Kim Sơn;")
+    for text in ("", "", "Hoàng Văn Tú"):
+        p = doc.add_paragraph()
+        p.paragraph_format.left_indent = Cm(8)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.add_run(text).bold = True
+    doc.save(path)
+    return path
+
+
+def test_a_report_typed_with_tabs_and_a_numbered_list_is_read(tmp_path):
+    result = extract(build_tab_report(tmp_path / "thon_dong.docx"))
+    fields = result.fields
+    assert (fields["issuer"], fields["parent_issuer"], fields["number"]) == ("THÔN ĐÔNG", "UBND XÃ KIM SƠN",
+                                                                             "03/BC-TĐ")
+    assert (fields["place"], fields["issue_date"]) == ("Kim Sơn", "2026-11-10")
+    assert (fields["signer_title"], fields["signer_name"]) == ("TRƯỞNG THÔN", "Hoàng Văn Tú")
+    assert [(n["name"], n["kind"], n["position"]) for n in fields["nominees"]] == [
+        ("Hoàng Văn Tú", "individual", "Trưởng thôn"),
+        ("Đặng Thị Mai", "individual", "Chi hội trưởng Chi hội Phụ nữ")]
+    assert "1. Ông Hoàng Văn Tú" in result.text         # the list's numbers, as Word prints them
