@@ -3,6 +3,7 @@ formats the upload probe does not check (Word, HEIC), and one PDF built from ima
 from __future__ import annotations
 
 import io
+import tempfile
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -121,9 +122,10 @@ def _renumber(page: Page, number: int) -> None:
 
 # ----------------------------------------------------------------- one PDF from images and PDFs
 def combine_to_pdf(paths: Iterable[str | Path], out_pdf: str | Path) -> int:
-    """Write one PDF with the pages of the given images and PDFs, in order; return its page count.
+    """Write one PDF with the pages of the given images, PDFs and Word files, in order; return its
+    page count.
 
-    A JPEG is embedded as it is (no re-encoding), its EXIF orientation given as the page's rotation;
+    A Word/LibreOffice file is printed to PDF by LibreOffice (the preview of a Word report). A JPEG is embedded as it is (no re-encoding), its EXIF orientation given as the page's rotation;
     other images (PNG, TIFF frames, HEIC, mirrored JPEGs) are stored as JPEG quality 92. A page is
     sized from the image's dpi, else so that its long side is that of A4."""
     import pypdfium2 as pdfium
@@ -132,17 +134,27 @@ def combine_to_pdf(paths: Iterable[str | Path], out_pdf: str | Path) -> int:
     try:
         for path in map(Path, paths):
             if wordfile.sniff(path):
-                raise ExtractionError(f"{path.name}: tệp Word không ghép được với ảnh; hãy lưu thành PDF trước.")
-            if _is_pdf(path):
-                src = pdfium.PdfDocument(str(path))
-                out.import_pages(src)
-                src.close()
+                with tempfile.TemporaryDirectory(prefix="combine-") as tmp:
+                    _import_pdf(out, wordfile.convert(path, Path(tmp), "pdf"))
+            elif _is_pdf(path):
+                _import_pdf(out, path)
             else:
                 _add_image_pages(out, path)
         out.save(str(out_pdf))
         return len(out)
     finally:
         out.close()
+
+
+def _import_pdf(out, path: Path) -> None:
+    """Append every page of the PDF at `path`."""
+    import pypdfium2 as pdfium
+
+    src = pdfium.PdfDocument(str(path))
+    try:
+        out.import_pages(src)
+    finally:
+        src.close()
 
 
 def _is_pdf(path: Path) -> bool:

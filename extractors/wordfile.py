@@ -31,6 +31,7 @@ WORD_STREAM = "WordDocument".encode("utf-16-le")
 SOURCE = "word"
 MAX_UNZIPPED = 200 * 1024 * 1024   # a .docx/.odt whose parts unpack to more than this is refused
 CONVERT_TIMEOUT_S = 120
+CONVERT_FILTERS = {"docx": "docx:MS Word 2007 XML", "pdf": "pdf:writer_pdf_Export"}
 PT_PER_EMU = 1 / 12700
 DEFAULT_SIZE = 13.0                # ND30 body text, when neither run nor style says
 LINE_STEP = 1.3                    # line pitch as a multiple of the font size
@@ -70,21 +71,22 @@ def read_pages(path: str | Path) -> list[Page]:
     if mime == DOCX:
         return _read_docx(path)
     with tempfile.TemporaryDirectory(prefix="wordfile-") as tmp:
-        return _read_docx(convert_to_docx(path, Path(tmp)))
+        return _read_docx(convert(path, Path(tmp)))
 
 
-def convert_to_docx(path: Path, outdir: Path, timeout: float = CONVERT_TIMEOUT_S) -> Path:
-    """A .doc or .odt converted to .docx by LibreOffice headless (own profile, process group killed
-    on timeout); the .docx path."""
+def convert(path: Path, outdir: Path, target: str = "docx", timeout: float = CONVERT_TIMEOUT_S) -> Path:
+    """A Word/LibreOffice document converted by LibreOffice headless to `target` ("docx" to read a
+    .doc/.odt, "pdf" for storage and preview), with its own profile, the process group killed on
+    timeout; the path of the result."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         raise ExtractionError("Máy chủ chưa cài LibreOffice (lệnh soffice) nên chưa đọc được tệp .doc/.odt. "
                               "Hãy lưu văn bản thành .docx hoặc PDF rồi tải lên.")
-    source = outdir / ("input" + {DOC: ".doc", ODT: ".odt"}.get(sniff(path) or "", ""))
+    source = outdir / ("input" + {DOC: ".doc", ODT: ".odt", DOCX: ".docx"}.get(sniff(path) or "", ""))
     shutil.copyfile(path, source)
     profile = (outdir / "profile").resolve().as_uri()
     cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--invisible", "--nologo",
-           "--norestore", "--nodefault", "--nolockcheck", "--convert-to", "docx:MS Word 2007 XML",
+           "--norestore", "--nodefault", "--nolockcheck", "--convert-to", CONVERT_FILTERS[target],
            "--outdir", str(outdir / "out"), str(source)]
     env = dict(os.environ, SAL_USE_VCLPLUGIN="svp")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env)
@@ -95,9 +97,9 @@ def convert_to_docx(path: Path, outdir: Path, timeout: float = CONVERT_TIMEOUT_S
         proc.wait()
         raise ExtractionError(f"LibreOffice không chuyển xong tệp trong {timeout:.0f} giây. "
                               "Hãy lưu văn bản thành .docx hoặc PDF rồi tải lên.") from None
-    out = outdir / "out" / "input.docx"
+    out = outdir / "out" / f"input.{target}"
     if proc.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
-        raise ExtractionError("Tệp .doc/.odt bị hỏng hoặc có mật khẩu, LibreOffice không mở được. "
+        raise ExtractionError("Tệp Word/LibreOffice bị hỏng hoặc có mật khẩu, LibreOffice không mở được. "
                               "Hãy mở bằng Word/LibreOffice, lưu lại thành .docx hoặc PDF rồi tải lên.")
     return out
 

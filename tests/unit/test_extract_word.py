@@ -251,3 +251,22 @@ def test_a_report_typed_with_tabs_and_a_numbered_list_is_read(tmp_path):
         ("Hoàng Văn Tú", "individual", "Trưởng thôn"),
         ("Đặng Thị Mai", "individual", "Chi hội trưởng Chi hội Phụ nữ")]
     assert "1. Ông Hoàng Văn Tú" in result.text         # the list's numbers, as Word prints them
+
+
+@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) is not installed; make test installs it")
+def test_a_word_report_and_a_photo_combine_into_one_pdf_for_preview(report, tmp_path):
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from extractors.multipage import combine_to_pdf
+
+    Image.new("L", (1240, 1754), 255).save(tmp_path / "anh.png")
+    count = combine_to_pdf([report, tmp_path / "anh.png"], tmp_path / "ho_so.pdf")
+    pdf = pdfium.PdfDocument(str(tmp_path / "ho_so.pdf"))
+    try:
+        assert len(pdf) == count >= 2
+        text = " ".join(" ".join(pdf[i].get_textpage().get_text_range() for i in range(count - 1)).split())
+        assert "TRƯỜNG THCS PHƯỢNG TIẾN" in text and "Nguyễn Văn An" in text
+        assert not pdf[count - 1].get_textpage().get_text_range().strip()     # the photo's page, last
+    finally:
+        pdf.close()
