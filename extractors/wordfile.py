@@ -52,10 +52,10 @@ def sniff(path: str | Path) -> str | None:
         if not head.startswith(b"PK\x03\x04"):
             return None
         with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-            if "[Content_Types].xml" in names and DOCX_MAIN in z.read("[Content_Types].xml"):
+            small = {i.filename for i in z.infolist() if i.file_size < 1 << 20}
+            if "[Content_Types].xml" in small and DOCX_MAIN in z.read("[Content_Types].xml"):
                 return DOCX
-            if "mimetype" in names and z.read("mimetype").strip() == ODT.encode():
+            if "mimetype" in small and z.read("mimetype").strip() == ODT.encode():
                 return ODT
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         return None
@@ -159,9 +159,9 @@ def _twips(value) -> float:
         return 0.0
 
 
-# ----------------------------------------------------------------- layout
 @dataclass
 class _Style:
+    """What a paragraph style gives its text when the runs do not say."""
     bold: bool = False
     size: float = DEFAULT_SIZE
     align: str | None = None
@@ -248,6 +248,7 @@ class _Numbering:
         return out.strip()
 
 
+# ----------------------------------------------------------------- layout
 @dataclass
 class _Layout:
     """Flow of lines on virtual pages: y grows down the page, a new page when the text area is full."""
