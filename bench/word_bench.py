@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors import extract  # noqa: E402
+from extractors import extract
 
 CORPUS = ROOT / ".." / "shared" / "corpus" / "real-dev"
 SCORER = ROOT / ".." / "shared" / "tools" / "score_extraction.py"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from . import pipeline, wordfile
 from .model import Extraction, ExtractionError, Page

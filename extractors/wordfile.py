@@ -200,7 +200,7 @@ class _Numbering:
     counters: dict
 
     @classmethod
-    def of(cls, part) -> "_Numbering":
+    def of(cls, part) -> _Numbering:
         try:
             root = part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
@@ -223,7 +223,7 @@ class _Numbering:
             levels[num.get(W + "numId")] = table
         return cls(levels, {})
 
-    def copy(self) -> "_Numbering":
+    def copy(self) -> _Numbering:
         return _Numbering(self.levels, {k: list(v) for k, v in self.counters.items()})
 
     def label(self, ppr, style: _Style) -> str:
@@ -264,10 +264,10 @@ class _Layout:
     y: float = 0.0
     fit: bool = False          # heading rows of ruled tables: each line condensed into its cell
     depth: int = 0             # table nesting: text is wrapped only inside cells
-    numbering: "_Numbering" = field(default_factory=lambda: _Numbering({}, {}))
+    numbering: _Numbering = field(default_factory=lambda: _Numbering({}, {}))
 
     @classmethod
-    def for_section(cls, section) -> "_Layout":
+    def for_section(cls, section) -> _Layout:
         if section is None or not section.page_width:
             return cls(595.0, 842.0, 85.0, 555.0, 57.0, 785.0, y=57.0)
         width, height = section.page_width * PT_PER_EMU, (section.page_height or 0) * PT_PER_EMU or 842.0
@@ -486,7 +486,7 @@ def _wrap(pieces: list, size: float, left: float, right: float, first: float, st
     else to the next default stop."""
     lines, current, x = [], [], left + first
     start = x
-    word, word_bold, word_x = "", True, x
+    word, word_bold = "", True
 
     def flush_word():
         nonlocal word, word_bold, x
