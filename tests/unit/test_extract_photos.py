@@ -141,3 +141,9 @@ def test_combined_pdf_keeps_the_jpeg_bytes_and_shows_the_photo_upright(photos, t
         assert diff < 8                                  # the same picture, the right way up
     finally:
         pdf.close()
+
+
+def test_a_pdf_combined_from_a_sideways_photo_reads_upright(photos, upright_fields, tmp_path):
+    combine_to_pdf([photos / "sideways.jpg"], tmp_path / "bao_cao.pdf")
+    fields = extract(tmp_path / "bao_cao.pdf").fields
+    assert {k: fields[k] for k in EXPECTED} == {k: upright_fields[k] for k in EXPECTED} == EXPECTED
