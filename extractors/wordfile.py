@@ -166,6 +166,7 @@ class _Style:
     size: float = DEFAULT_SIZE
     align: str | None = None
     num: tuple[str, int] | None = None     # (numId, level) of a list style (`List Number`)
+    ruled: bool = False                    # a table style that draws borders (`Table Grid`)
 
 
 # ----------------------------------------------------------------- automatic numbering
@@ -354,12 +355,13 @@ class _Layout:
     def table(self, tbl, x0: float, x1: float) -> None:
         """Rows one under the other, each cell's blocks in its column; a row is never split."""
         cols = _grid(tbl, x0, x1)
-        ruled = _ruled(tbl)
+        ruled = _ruled(tbl, self.styles)
+        grid = ruled and len(cols) >= 4          # a ruled grid of 3+ columns (a nominee table)
         self.depth += 1
         first, start_y = len(self.pages) - 1, self.y
         for index, tr in enumerate(tbl.findall(W + "tr")):
-            self.fit = ruled and (index == 0 or _on(tr.find(W + "trPr"), "tblHeader") is True)
-            self.row(tr, cols, ruled)
+            self.fit = grid and (index == 0 or _on(tr.find(W + "trPr"), "tblHeader") is True)
+            self.row(tr, cols, grid)
             self.fit = False
         self.depth -= 1
         if ruled:                      # the table's box on every page it runs over
@@ -368,7 +370,7 @@ class _Layout:
                 self.boxes[index].append((cols[0], start_y if index == first else self.top,
                                           cols[-1], self.y if index == last else self.bottom))
 
-    def row(self, tr, cols: list[float], ruled: bool = False) -> None:
+    def row(self, tr, cols: list[float], grid: bool = False) -> None:
         """Lay out a row's cells side by side; start the row on a new page if it would not fit."""
         cells, i = [], 0
         for tc in tr.findall(W + "tc"):
@@ -386,7 +388,7 @@ class _Layout:
             self.y, placed = top, len(self.pages[-1])
             if not merged:
                 self.blocks(tc, a + pad, max(a + pad + DEFAULT_SIZE, b - pad))
-            if ruled:
+            if grid:
                 _span(self.pages[-1][placed:], a + pad, b - pad)
             if len(self.pages) != pages:          # a cell longer than a page: keep what flowed
                 return
@@ -433,7 +435,9 @@ def _style_of(style) -> _Style:
     size = next((f.size.pt for f in fonts if f.size), DEFAULT_SIZE)
     align = next((_val(s.element.find(W + "pPr"), "jc") for s in chain if _val(s.element.find(W + "pPr"), "jc")), None)
     nums = [n for s in chain for n in [_numpr(s.element.find(W + "pPr"))] if n]
-    return _Style(bool(bold), float(size), align, nums[0] if nums else None)
+    borders = next((b for s in chain for b in s.element.iter(W + "tblBorders")), None)
+    return _Style(bool(bold), float(size), align, nums[0] if nums else None,
+                  borders is not None and _visible(borders))
 
 
 def _numpr(ppr) -> tuple[str, int] | None:
@@ -569,13 +573,19 @@ def _span(lines: list[list[Word]], left: float, right: float) -> None:
             words[-1].x1 = max(words[-1].x1, right)
 
 
-def _ruled(tbl) -> bool:
-    """True when the table prints its rules (tblBorders or cell borders with a visible line)."""
+def _ruled(tbl, styles: dict) -> bool:
+    """True when the table prints its rules: a cell border, else the table's own borders, else its
+    style's (`Table Grid`)."""
+    if any(_visible(b) for b in tbl.iter(W + "tcBorders")):
+        return True
     tblpr = tbl.find(W + "tblPr")
-    found = [b for el in (tblpr,) if el is not None for b in el.iter(W + "tblBorders")]
-    found += [b for b in tbl.iter(W + "tcBorders")]
-    for borders in found:
-        for edge in borders:
-            if edge.get(W + "val") not in (None, "nil", "none"):
-                return True
-    return _val(tblpr, "tblStyle") in ("TableGrid", "Tablegrid", "LiBang")
+    own = tblpr.find(W + "tblBorders") if tblpr is not None else None
+    if own is not None:
+        return _visible(own)
+    style = styles.get(_val(tblpr, "tblStyle"))
+    return style.ruled if style is not None else False
+
+
+def _visible(borders) -> bool:
+    """Any edge of a borders element drawn with a line."""
+    return any(edge.get(W + "val") not in (None, "nil", "none") for edge in borders)

@@ -25,9 +25,9 @@ NOMINEES = [("Tổ bảo vệ nhà trường", "collective"), ("Lê Thị Hoa", 
             ("Trần Quốc Bảo", "individual")]
 
 
-def build_report(path: Path) -> Path:
-    """A report as a clerk writes it in Word: ND30 header in a borderless 2-column table, body,
-    a ruled nominee table, and the signature block in a borderless table."""
+def build_report(path: Path, ruled_header: bool = False) -> Path:
+    """A report as a clerk writes it in Word: ND30 header in a borderless (or ruled) 2-column
+    table, body, a ruled nominee table, and the signature block in a borderless table."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
@@ -56,7 +56,10 @@ def build_report(path: Path) -> Path:
         table._tbl.tblPr.append(borders)
 
     header = doc.add_table(rows=1, cols=2)
-    borderless(header)
+    if ruled_header:
+        header.style = "Table Grid"
+    else:
+        borderless(header)
     header.columns[0].width = header.rows[0].cells[0].width = Cm(6)
     header.columns[1].width = header.rows[0].cells[1].width = Cm(10)
     lines(header.rows[0].cells[0], [("UBND XÃ PHƯỢNG TIẾN", False), ("TRƯỜNG THCS PHƯỢNG TIẾN", True),
@@ -142,6 +145,10 @@ def test_docx_is_read_from_its_text_not_ocr(read):
     assert read.provenance["issuer"]["source"] == "word"
     assert read.provenance["signer_name"]["text"] == "Nguyễn Văn An"
     assert not read.quality["too_poor"]
+
+
+def test_a_header_table_left_with_its_borders_reads_the_same(read, tmp_path):
+    assert extract(build_report(tmp_path / "ke_o.docx", ruled_header=True)).fields == read.fields
 
 
 def test_type_is_judged_by_content_not_by_name(report, tmp_path):
