@@ -62,6 +62,25 @@ def sniff(path: str | Path) -> str | None:
     return None
 
 
+def stated_pages(path: str | Path) -> int | None:
+    """The page count the saving program wrote into a .docx (docProps/app.xml) or .odt (meta.xml),
+    for the upload checks; None when not stated (a .doc, or a file written by a generator)."""
+    import re
+
+    mime = sniff(path)
+    part, pattern = {DOCX: ("docProps/app.xml", rb"<(?:\w+:)?Pages>(\d+)<"),
+                     ODT: ("meta.xml", rb'meta:page-count="(\d+)"')}.get(mime, (None, None))
+    if part is None:
+        return None
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo(part)
+            found = re.search(pattern, z.read(part)) if info.file_size < 1 << 20 else None
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return None
+    return int(found.group(1)) if found and int(found.group(1)) > 0 else None
+
+
 def read_pages(path: str | Path) -> list[Page]:
     """The document's pages as lines of positioned words (source "word")."""
     path = Path(path)

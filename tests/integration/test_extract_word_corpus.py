@@ -66,3 +66,17 @@ def test_heldout_docx_read_directly_give_every_field_and_nominee(score, tmp_path
         tp, gold_n, pred_n = tp + nominees["tp"], gold_n + nominees["gold"], pred_n + nominees["pred"]
     assert correct / total >= 0.99
     assert tp / gold_n >= 0.99 and tp / pred_n >= 0.99
+
+
+@pytest.mark.parametrize("name", ["real_03.docx", "real_05.docx", "real_11.docx", "real_42.docx"])
+def test_a_docx_states_the_page_count_of_its_pdf(name):
+    import pypdfium2 as pdfium
+
+    from extractors.wordfile import stated_pages
+
+    pdf = pdfium.PdfDocument(str((REAL / name).with_suffix(".pdf")))
+    try:
+        assert stated_pages(REAL / name) == len(pdf)
+    finally:
+        pdf.close()
+    assert stated_pages(REAL / "real_04.doc") is None           # a .doc does not say; read_pages counts
