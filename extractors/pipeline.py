@@ -22,6 +22,9 @@ def extract(source: str | Path | bytes, *, progress: Progress | None = None,
     path = Path(source)
     if not path.is_file():
         raise ExtractionError(f"Không tìm thấy tệp: {path}")
+    from .multipage import read_other, sniff_other  # Word files, HEIC photos: formats the probe does not know
+    if sniff_other(path):
+        return build(read_other(path, progress, workers))
     kind = _check(path)
     pages = read_pages(path, kind, progress, workers)
     return build(pages)
