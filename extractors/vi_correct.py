@@ -1,0 +1,229 @@
+"""Tone and vowel marks of Vietnamese OCR text, corrected by a syllable-bigram model.
+
+Tesseract often reads a syllable's letters right and its marks wrong (`tiêu biếu`, `Phố biến`,
+`giải quyêt`, `vôn`).  Each syllable may be replaced by another with the same letters that differs
+only in its tone or vowel marks (`ê`/`e`, `ô`/`ơ`/`o`, `ư`/`u`, `ă`/`â`/`a`; `đ` is a letter, never
+changed), chosen by a Viterbi search over the line with a bigram model of Vietnamese syllables
+(`data/vi_syllables.tsv`, built by `scripts/build_vi_syllables.py`).  Changing a well-formed, known
+syllable costs a likelihood ratio of CHANGE_TONE (tone) or CHANGE_MARK (vowel marks), so only a form
+far more likely in its context replaces it; a syllable the grammar or the model does not know is
+replaced by its likeliest known neighbour.  Never touched: numbers and symbols, abbreviations,
+capitalised words inside a line or in a run of capitals (names, places), words after Ông/Bà/đồng chí,
+all-capital words the model knows.  Letter case and punctuation are kept.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from .lexicon import _recase
+from .model import Line
+from .quality import is_valid_syllable, split_tone
+
+DATA = Path(__file__).parent / "data" / "vi_syllables.tsv"
+CHANGE_TONE = math.log(10000)     # a known syllable gives way to a tone variant 10 000× likelier in context
+CHANGE_MARK = math.log(10000)     # … to a vowel-mark variant as much likelier (both: the product)
+CHANGE_UNKNOWN = math.log(10)     # an unknown or ill-formed syllable gives way to a known one readily,
+CHANGE_UNKNOWN_MARK = math.log(100)   # … more reluctantly when its vowel marks differ too
+DISCOUNT = 0.75
+WEIGHTS = (16, 1, 4)              # a count in the genre's texts, in general text, an entry of a dictionary
+TRIGGERS = {"ông", "bà", "đồng chí", "đ/c", "đc", "anh", "chị", "cô", "chú", "bác", "cháu", "em"}
+SENTENCE_END = (".", ":", ";", "!", "?")
+BULLET_RE = re.compile(r"^(?:[-+*•–]|[a-zđ]\)|\d+[.)]|[IVX]+\.)$")
+TOKEN_RE = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$", re.UNICODE)
+Y_AS_I_RE = re.compile(r"^([bcdđghklmnpqrstvx]+)y$")
+FOLD_MARKS = str.maketrans("ăâêôơư", "aaeoou")
+
+
+class Model:
+    """Syllable counts, pair counts and the index of spellings by their bare letters."""
+
+    def __init__(self, path: Path = DATA):
+        self.uni: dict[str, float] = {}
+        self.bi: dict[tuple[str, str], float] = {}
+        for row in path.read_text(encoding="utf-8").splitlines():
+            if row and not row.startswith("#"):
+                key, *counts = row.split("\t")
+                n = sum(w * int(c) for w, c in zip(WEIGHTS, counts))
+                pair = key.split(" ")
+                if len(pair) == 2:
+                    self.bi[pair[0], pair[1]] = float(n)
+                else:
+                    self.uni[key] = float(n)
+        self.by_key = {syllable_key(s): s for s in self.uni}
+        self.by_fold: dict[str, list[str]] = {}
+        for s in self.uni:
+            self.by_fold.setdefault(fold(s), []).append(s)
+        self.log_total = math.log(sum(self.uni.values()) + 0.5 * len(self.uni))
+        self.after: dict[str, list[float]] = {}
+        for (a, _), n in self.bi.items():
+            stats = self.after.setdefault(a, [0.0, 0])
+            stats[0] += n
+            stats[1] += 1
+
+    def known(self, syllable: str) -> str | None:
+        """The model's spelling of a lower-case syllable (`hoà` → `hòa`), None when unknown."""
+        return self.by_key.get(syllable_key(syllable))
+
+    def log_unigram(self, syllable: str | None) -> float:
+        """log P(syllable); an unknown one gets a hundredth of a syllable seen once."""
+        n = self.uni.get(syllable, 0.0) if syllable else 0.0
+        return math.log(n + 0.5 if n else 0.005) - self.log_total
+
+    def log_next(self, prev: str | None, syllable: str | None) -> float:
+        """log P(syllable | prev), absolute discounting onto the unigram; prev None: no context."""
+        stats = self.after.get(prev) if prev else None
+        if not stats:
+            return self.log_unigram(syllable)
+        n = self.bi.get((prev, syllable), 0.0) if syllable else 0.0
+        total, distinct = stats
+        return math.log(max(n - DISCOUNT, 0.0) / total
+                        + DISCOUNT * distinct / total * math.exp(self.log_unigram(syllable)))
+
+
+def syllable_key(syllable: str) -> tuple[str, str | None]:
+    """(letters, tone) of a syllable, its spelling variants merged: the tone mark's place (`hòa`/`hoà`)
+    and a final `y`/`i` after consonants (`kỳ`/`kì`, `lý`/`lí`)."""
+    base, tone = split_tone(syllable)
+    return Y_AS_I_RE.sub(r"\1i", base), tone
+
+
+def fold(syllable: str) -> str:
+    """Letters without tone or vowel marks, `đ` kept: `biểu` → `bieu`, `đức` → `đuc`."""
+    return syllable_key(syllable)[0].translate(FOLD_MARKS)
+
+
+@lru_cache(maxsize=1)
+def model() -> Model:
+    """The model, loaded once per process."""
+    return Model()
+
+
+def correct_line(text: str) -> str:
+    """The line with the marks of its syllables corrected."""
+    return correct_line_changes(text)[0]
+
+
+def correct_line_changes(text: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """The corrected line and its changes as (token index, before, after), tokens split on whitespace."""
+    parts = re.split(r"(\s+)", unicodedata.normalize("NFC", text))
+    tokens = parts[0::2]
+    fixed, changes = correct_tokens(tokens)
+    parts[0::2] = fixed
+    return "".join(parts), changes
+
+
+def correct_ocr_line(line: Line) -> Line:
+    """correct_tokens on the words of one OCR line, in place (boxes and confidences kept)."""
+    fixed, _ = correct_tokens([w.text for w in line.words])
+    for word, text in zip(line.words, fixed):
+        word.text = text
+    return line
+
+
+def correct_tokens(tokens: list[str]) -> tuple[list[str], list[tuple[int, str, str]]]:
+    """Correct a line given as tokens; returns the new tokens and the changes made."""
+    m = model()
+    out, changes = list(tokens), []
+    for segment in _segments(tokens):
+        choices = _viterbi(m, [_candidates(m, tokens, i, editable) for i, editable in segment])
+        for (i, _), choice in zip(segment, choices):
+            if choice is not None:
+                lead, core, trail = TOKEN_RE.match(tokens[i]).groups()
+                new = lead + _recase(choice, core) + trail
+                if new != tokens[i]:
+                    out[i] = new
+                    changes.append((i, tokens[i], new))
+    return out, changes
+
+
+def _segments(tokens: list[str]) -> list[list[tuple[int, bool]]]:
+    """Runs of syllable tokens that punctuation, digits or symbols do not separate, each token marked
+    editable or not (protected tokens still give context)."""
+    segments, current = [], []
+    caps_line = all(t.isupper() for t in tokens if TOKEN_RE.match(t))
+    for i, token in enumerate(tokens):
+        match = TOKEN_RE.match(token)
+        if not match:
+            segments.append(current)
+            current = []
+            continue
+        lead, core, trail = match.groups()
+        if lead:
+            segments.append(current)
+            current = []
+        current.append((i, _editable(tokens, i, core, caps_line)))
+        if trail:
+            segments.append(current)
+            current = []
+    segments.append(current)
+    return [s for s in segments if any(editable for _, editable in s)]
+
+
+def _editable(tokens: list[str], i: int, core: str, caps_line: bool) -> bool:
+    """May this token's marks change?  Lower case yes; a capitalised word only at the start of a
+    sentence and not before another capitalised word; capitals only on an all-capital line; never a
+    name after a form of address."""
+    if _after_address(tokens, i):
+        return False
+    if core.islower():
+        return True
+    if len(core) > 1 and core.isupper():
+        return caps_line
+    if not core[:1].isupper() or not core[1:].islower() and len(core) > 1:
+        return False
+    next_capital = i + 1 < len(tokens) and tokens[i + 1][:1].isupper()
+    return _sentence_start(tokens, i) and not next_capital
+
+
+def _sentence_start(tokens: list[str], i: int) -> bool:
+    """First token of the line, or after a full stop, colon, semicolon or a bullet."""
+    if i == 0:
+        return True
+    prev = tokens[i - 1]
+    return prev.endswith(SENTENCE_END) or bool(BULLET_RE.match(prev)) or (i == 1 and bool(BULLET_RE.match(prev)))
+
+
+def _after_address(tokens: list[str], i: int) -> bool:
+    """The token is capitalised and follows `Ông`, `Bà`, `đồng chí` … through capitalised words."""
+    if not tokens[i][:1].isupper():
+        return False
+    j = i - 1
+    while j >= 0 and tokens[j][:1].isupper() and tokens[j].lower().strip(".,:") not in TRIGGERS:
+        j -= 1
+    if j < 0:
+        return False
+    word = tokens[j].lower().strip(".,:")
+    pair = " ".join(t.lower() for t in tokens[max(0, j - 1):j + 1])
+    return word in TRIGGERS or pair in TRIGGERS
+
+
+def _candidates(m: Model, tokens: list[str], i: int, editable: bool) -> list[tuple[str | None, float, str | None]]:
+    """(model syllable or None, change cost, output spelling or None for 'keep') for one token."""
+    core = TOKEN_RE.match(tokens[i]).group(2).lower()
+    seen = m.known(core) if is_valid_syllable(core) else None
+    keep = [(seen, 0.0, None)]
+    if not editable:
+        return keep
+    base, tone = syllable_key(core)
+    tone_cost, mark_cost = (CHANGE_TONE, CHANGE_MARK) if seen else (CHANGE_UNKNOWN, CHANGE_UNKNOWN_MARK)
+    out = list(keep)
+    for other in m.by_fold.get(fold(core), ()):
+        if other == seen:
+            continue
+        other_base, other_tone = syllable_key(other)
+        cost = (tone_cost if other_tone != tone else 0.0) + (mark_cost if other_base != base else 0.0)
+        out.append((other, cost or CHANGE_UNKNOWN, other))
+    return out
+
+
+def _viterbi(m: Model, lattice: list[list[tuple[str | None, float, str | None]]]) -> list[str | None]:
+    """Best path through the candidates: bigram log-probabilities minus change costs."""
+    states = [(s, m.log_unigram(s) - cost, [out]) for s, cost, out in lattice[0]]
+    for column in lattice[1:]:
+        states = [max(((s, score + m.log_next(prev, s) - cost, path + [out]) for prev, score, path in states),
+                      key=lambda state: state[1]) for s, cost, out in column]
+    return max(states, key=lambda state: state[1])[2]
