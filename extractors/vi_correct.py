@@ -26,10 +26,11 @@ from .quality import is_valid_syllable, split_tone
 DATA = Path(__file__).parent / "data" / "vi_syllables.tsv"
 CHANGE_TONE = math.log(10000)     # a known syllable gives way to a tone variant 10 000× likelier in context
 CHANGE_MARK = math.log(10000)     # … to a vowel-mark variant as much likelier (both: the product)
+CHANGE_SUPPORTED = math.log(1000)  # … only 1000× when it makes a dictionary word with a neighbour and the reading makes no known pair
 CHANGE_UNKNOWN = math.log(10)     # an unknown or ill-formed syllable gives way to a known one readily,
 CHANGE_UNKNOWN_MARK = math.log(100)   # … more reluctantly when its vowel marks differ too
 DISCOUNT = 0.75
-WEIGHTS = (16, 1, 4)              # a count in the genre's texts, in general text, an entry of a dictionary
+WEIGHTS = (16, 4)                 # an occurrence in the genre's texts, an entry of a dictionary
 TRIGGERS = {"ông", "bà", "đồng chí", "đ/c", "đc", "anh", "chị", "cô", "chú", "bác", "cháu", "em"}
 SENTENCE_END = (".", ":", ";", "!", "?")
 BULLET_RE = re.compile(r"^(?:[-+*•–]|[a-zđ]\)|\d+[.)]|[IVX]+\.)$")
@@ -44,13 +45,18 @@ class Model:
     def __init__(self, path: Path = DATA):
         self.uni: dict[str, float] = {}
         self.bi: dict[tuple[str, str], float] = {}
+        self.words: set[tuple[str, str]] = set()      # pairs that are (part of) a dictionary word
         for row in path.read_text(encoding="utf-8").splitlines():
             if row and not row.startswith("#"):
                 key, *counts = row.split("\t")
                 n = sum(w * int(c) for w, c in zip(WEIGHTS, counts))
                 pair = key.split(" ")
+                if not n:
+                    continue
                 if len(pair) == 2:
                     self.bi[pair[0], pair[1]] = float(n)
+                    if int(counts[-1]):
+                        self.words.add((pair[0], pair[1]))
                 else:
                     self.uni[key] = float(n)
         self.by_key = {syllable_key(s): s for s in self.uni}
@@ -63,6 +69,7 @@ class Model:
             stats = self.after.setdefault(a, [0.0, 0])
             stats[0] += n
             stats[1] += 1
+        self.log_next = lru_cache(maxsize=1 << 18)(self._log_next)
 
     def known(self, syllable: str) -> str | None:
         """The model's spelling of a lower-case syllable (`hoà` → `hòa`), None when unknown."""
@@ -73,7 +80,7 @@ class Model:
         n = self.uni.get(syllable, 0.0) if syllable else 0.0
         return math.log(n + 0.5 if n else 0.005) - self.log_total
 
-    def log_next(self, prev: str | None, syllable: str | None) -> float:
+    def _log_next(self, prev: str | None, syllable: str | None) -> float:
         """log P(syllable | prev), absolute discounting onto the unigram; prev None: no context."""
         stats = self.after.get(prev) if prev else None
         if not stats:
@@ -129,7 +136,12 @@ def correct_tokens(tokens: list[str]) -> tuple[list[str], list[tuple[int, str, s
     m = model()
     out, changes = list(tokens), []
     for segment in _segments(tokens):
-        choices = _viterbi(m, [_candidates(m, tokens, i, editable) for i, editable in segment])
+        cores = [TOKEN_RE.match(tokens[i]).group(2).lower() for i, _ in segment]
+        seen = [m.known(c) if is_valid_syllable(c) else None for c in cores]
+        padded = [None, None] + seen + [None, None]
+        lattice = [_candidates(m, cores[k], seen[k], tuple(padded[k:k + 2] + padded[k + 3:k + 5]))
+                   if editable else [(seen[k], 0.0, None)] for k, (_, editable) in enumerate(segment)]
+        choices = _viterbi(m, lattice)
         for (i, _), choice in zip(segment, choices):
             if choice is not None:
                 lead, core, trail = TOKEN_RE.match(tokens[i]).groups()
@@ -164,27 +176,21 @@ def _segments(tokens: list[str]) -> list[list[tuple[int, bool]]]:
 
 
 def _editable(tokens: list[str], i: int, core: str, caps_line: bool) -> bool:
-    """May this token's marks change?  Lower case yes; a capitalised word only at the start of a
-    sentence and not before another capitalised word; capitals only on an all-capital line; never a
-    name after a form of address."""
-    if _after_address(tokens, i):
-        return False
+    """May this token's marks change?  Lower case yes; a capitalised word only when it starts a
+    sentence and a lower-case word follows (`Phố biến`, not `Phố Mới`, not a lone word); capitals
+    only on an all-capital line; never a name after a form of address."""
     if core.islower():
         return True
     if len(core) > 1 and core.isupper():
-        return caps_line
-    if not core[:1].isupper() or not core[1:].islower() and len(core) > 1:
+        return caps_line and not _after_address(tokens, i)
+    if not (core[:1].isupper() and core[1:].islower()) or _after_address(tokens, i):
         return False
-    next_capital = i + 1 < len(tokens) and tokens[i + 1][:1].isupper()
-    return _sentence_start(tokens, i) and not next_capital
+    return _sentence_start(tokens, i) and i + 1 < len(tokens) and tokens[i + 1][:1].islower()
 
 
 def _sentence_start(tokens: list[str], i: int) -> bool:
     """First token of the line, or after a full stop, colon, semicolon or a bullet."""
-    if i == 0:
-        return True
-    prev = tokens[i - 1]
-    return prev.endswith(SENTENCE_END) or bool(BULLET_RE.match(prev)) or (i == 1 and bool(BULLET_RE.match(prev)))
+    return i == 0 or tokens[i - 1].endswith(SENTENCE_END) or bool(BULLET_RE.match(tokens[i - 1]))
 
 
 def _after_address(tokens: list[str], i: int) -> bool:
@@ -201,23 +207,35 @@ def _after_address(tokens: list[str], i: int) -> bool:
     return word in TRIGGERS or pair in TRIGGERS
 
 
-def _candidates(m: Model, tokens: list[str], i: int, editable: bool) -> list[tuple[str | None, float, str | None]]:
-    """(model syllable or None, change cost, output spelling or None for 'keep') for one token."""
-    core = TOKEN_RE.match(tokens[i]).group(2).lower()
-    seen = m.known(core) if is_valid_syllable(core) else None
-    keep = [(seen, 0.0, None)]
-    if not editable:
-        return keep
+def _candidates(m: Model, core: str, seen: str | None, around: tuple[str | None, str | None]) -> list:
+    """(model syllable or None, change cost, output spelling or None for 'keep') for one editable token
+    (`core` in lower case, `seen` its model spelling, `around` the two syllables before and after as read)."""
     base, tone = syllable_key(core)
-    tone_cost, mark_cost = (CHANGE_TONE, CHANGE_MARK) if seen else (CHANGE_UNKNOWN, CHANGE_UNKNOWN_MARK)
-    out = list(keep)
+    out = [(seen, 0.0, None)]
     for other in m.by_fold.get(fold(core), ()):
-        if other == seen:
-            continue
-        other_base, other_tone = syllable_key(other)
-        cost = (tone_cost if other_tone != tone else 0.0) + (mark_cost if other_base != base else 0.0)
-        out.append((other, cost or CHANGE_UNKNOWN, other))
+        if other != seen:
+            other_base, other_tone = syllable_key(other)
+            out.append((other, _change_cost(m, seen, other, around, other_tone != tone, other_base != base), other))
     return out
+
+
+def _change_cost(m: Model, seen: str | None, other: str, around: tuple, tone: bool, marks: bool) -> float:
+    """Log likelihood ratio a change must win by.  Small from a syllable the model does not know; less
+    when `other` makes a dictionary word with a neighbour as read and `seen` no known pair (`Phố biến`)."""
+    if seen is None:
+        return CHANGE_UNKNOWN + (CHANGE_UNKNOWN_MARK if marks else 0.0)
+    if _paired(m.words, other, around) and not _paired(m.bi, seen, around):
+        return CHANGE_SUPPORTED + (CHANGE_MARK - CHANGE_TONE if marks else 0.0)
+    return (CHANGE_TONE if tone else 0.0) + (CHANGE_MARK if marks else 0.0)
+
+
+def _paired(pairs, syllable: str, around: tuple) -> bool:
+    """Does the syllable form one of `pairs` with a neighbour that is not already bound in a
+    dictionary word on its other side (`địa bàn tỉnh` gives no support to `bàn tính`)?"""
+    left2, left, right, right2 = around
+    words = model().words
+    return ((left, syllable) in pairs and (left2, left) not in words
+            or (syllable, right) in pairs and (right, right2) not in words)
 
 
 def _viterbi(m: Model, lattice: list[list[tuple[str | None, float, str | None]]]) -> list[str | None]:

@@ -11,9 +11,6 @@ Sources (all shippable; none is read at run time):
   the test generator (`tests/fixtures/extract/make_docs.py`) is left out so held-out documents stay unseen;
 * pyvi's dictionary (`pyvi/models/words.txt`, MIT, ~31 000 words): every word adds one to each of its
   syllables and one to each pair of adjacent syllables (`tiêu biểu`, `phổ biến`, `giải quyết`);
-* the Vietnamese help of LibreOffice (Debian package `libreoffice-help-vi`, MPL-2.0, ~0.9 M words of
-  general written Vietnamese; only its syllable and pair counts are kept) → counts of everyday words
-  (`nguồn vốn`, `kinh nghiệm`); needed only to rebuild: `apt-get install libreoffice-help-vi`;
 * Tesseract's Vietnamese word list (`combine_tessdata -u vie.traineddata` + `dawg2wordlist`): one for
   each syllable it holds.
 Only well-formed syllables (`extractors.quality.is_valid_syllable`) are kept.  Spellings of one syllable
@@ -25,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import html
 import re
 import subprocess
 import sys
@@ -45,8 +41,6 @@ OUT = ROOT / "extractors" / "data" / "vi_syllables.tsv"
 PROJECT_TEXTS = ["doc_templates/build_templates.py", "doc_templates/samples.py", "workflows/criteria.py"]
 ND30_TEXTS = ["30_2020_ND_CP.txt", "Phuluc1.txt", "Phuluc3.txt"]
 TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata/vie.traineddata")
-LO_HELP = Path("/usr/share/libreoffice/help/vi/text")
-TAG_RE = re.compile(r"<[^>]+>")
 RUN_RE = re.compile(r"[^\W\d_]+(?:[ \t]+[^\W\d_]+)*", re.UNICODE)   # letter words not split by punctuation
 
 
@@ -77,17 +71,6 @@ def pyvi_words() -> list[str]:
     return (Path(pyvi.__file__).parent / "models" / "words.txt").read_text(encoding="utf-8").splitlines()
 
 
-def help_texts() -> list[str]:
-    """The text of LibreOffice's Vietnamese help pages (HTML without tags and scripts)."""
-    if not LO_HELP.is_dir():
-        raise SystemExit(f"{LO_HELP} missing: apt-get install libreoffice-help-vi")
-    out = []
-    for page in sorted(LO_HELP.rglob("*.html")):
-        text = re.sub(r"(?s)<(script|style).*?</\1>", " ", page.read_text(encoding="utf-8", errors="replace"))
-        out.append(html.unescape(TAG_RE.sub("\n", text)))
-    return out
-
-
 def tesseract_words() -> list[str]:
     """Tesseract's Vietnamese word list, unpacked from the installed traineddata."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,7 +81,7 @@ def tesseract_words() -> list[str]:
         return Path(out).read_text(encoding="utf-8").splitlines()
 
 
-SOURCES = ("genre", "general", "dictionary")     # the three count columns of the TSV
+SOURCES = ("genre", "dictionary")     # the count columns of the TSV
 
 
 def count(nd30: Path) -> tuple[dict[str, Counter], dict[str, Counter]]:
@@ -117,8 +100,6 @@ def count(nd30: Path) -> tuple[dict[str, Counter], dict[str, Counter]]:
     genre += [project_strings(ROOT / name) for name in PROJECT_TEXTS] + ["\n".join(lexicon.PHRASES)]
     for text in genre:
         add(runs(text), "genre")
-    for text in help_texts():
-        add(runs(text), "general")
     for word in pyvi_words():
         add(runs(word), "dictionary")
     for word in tesseract_words():
@@ -137,11 +118,11 @@ def canonical_spellings(unigrams: dict[str, Counter]) -> dict[str, str]:
 
 
 def merged(counts: dict[str, Counter], canon) -> dict:
-    """key → [genre, general, dictionary] counts, keys mapped through `canon`."""
+    """key → [genre, dictionary] counts, keys mapped through `canon`."""
     out: dict = {}
     for i, name in enumerate(SOURCES):
         for key, n in counts[name].items():
-            out.setdefault(canon(key), [0, 0, 0])[i] += n
+            out.setdefault(canon(key), [0] * len(SOURCES))[i] += n
     return out
 
 

@@ -69,9 +69,8 @@ def main() -> int:
                 wrong += 1
                 examples.append(("wrong", " ".join(noisy), (i, noisy[i], out[i])))
     print(f"clean text: {syllables} syllables, {false} changed ({1000 * false / max(syllables, 1):.2f} per 1000)")
-    n = restored + missed + wrong
-    print(f"{sum(1 for _ in range(1)) and args.rate:.0%} mark errors: restored {restored}, left {missed}, "
-          f"changed wrongly {wrong} (of which on clean syllables {wrong - (n - restored - missed)})")
+    print(f"{args.rate:.0%} mark errors: restored {restored}, left {missed}, "
+          f"changed wrongly {wrong} (a wrong change of a clean syllable counts here too)")
     for kind, line, change in examples[:40]:
         print(kind, change, "|", line[:110])
     return 0
