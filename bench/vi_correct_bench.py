@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Diacritic correction speed: OCR lines corrected per second, and its cost next to Tesseract on the same page.
+"""Diacritic correction speed: OCR lines corrected per second, and its cost next to Tesseract on a page.
 
 Baseline measured in the same run: bare `tesseract -l vie` on one real scanned page.  The corrector then
-runs on that page's OCR lines (20 rounds, its pair cache emptied before each).  Target: negligible (< 2 % of the OCR time).
+runs on that page's OCR lines (20 rounds, its pair cache emptied before each).
+Target: negligible (< 2 % of the OCR time).
 """
 from __future__ import annotations
 

@@ -5,11 +5,12 @@ Tesseract often reads a syllable's letters right and its marks wrong (`tiêu bi�
 only in its tone or vowel marks (`ê`/`e`, `ô`/`ơ`/`o`, `ư`/`u`, `ă`/`â`/`a`; `đ` is a letter, never
 changed), chosen by a Viterbi search over the line with a bigram model of Vietnamese syllables
 (`data/vi_syllables.tsv`, built by `scripts/build_vi_syllables.py`).  Changing a well-formed, known
-syllable costs a likelihood ratio of CHANGE_TONE (tone) or CHANGE_MARK (vowel marks), so only a form
-far more likely in its context replaces it; a syllable the grammar or the model does not know is
-replaced by its likeliest known neighbour.  Never touched: numbers and symbols, abbreviations,
-capitalised words inside a line or in a run of capitals (names, places), words after Ông/Bà/đồng chí,
-all-capital words the model knows.  Letter case and punctuation are kept.
+syllable must win a likelihood ratio of CHANGE_TONE (tone) or CHANGE_MARK (vowel marks), so only a
+form far more likely in its context replaces it; CHANGE_SUPPORTED when the new form makes a dictionary
+word with a neighbour and the reading makes no known pair (`Phố biến` → `Phổ biến`); a syllable the
+grammar or the model does not know gives way to its likeliest known variant.  Never touched: numbers,
+symbols and abbreviations, capitalised words inside a line or in a run of capitals (names, places),
+names after Ông/Bà/đồng chí; capitals only on an all-capital line.  Case and punctuation are kept.
 """
 from __future__ import annotations
 
@@ -24,11 +25,11 @@ from .model import Line
 from .quality import is_valid_syllable, split_tone
 
 DATA = Path(__file__).parent / "data" / "vi_syllables.tsv"
-CHANGE_TONE = math.log(10000)     # a known syllable gives way to a tone variant 10 000× likelier in context
-CHANGE_MARK = math.log(10000)     # … to a vowel-mark variant as much likelier (both: the product)
-CHANGE_SUPPORTED = math.log(1000)  # … only 1000× when it makes a dictionary word with a neighbour and the reading makes no known pair
-CHANGE_UNKNOWN = math.log(10)     # an unknown or ill-formed syllable gives way to a known one readily,
-CHANGE_UNKNOWN_MARK = math.log(100)   # … more reluctantly when its vowel marks differ too
+CHANGE_TONE = math.log(10000)       # a known syllable gives way to a tone variant 10 000× likelier in context
+CHANGE_MARK = math.log(10000)       # … to a vowel-mark variant as much likelier (both: the product)
+CHANGE_SUPPORTED = math.log(1000)   # … to one that makes a dictionary word with a neighbour: 1000×
+CHANGE_UNKNOWN = math.log(10)       # an unknown or ill-formed syllable gives way to a known one readily,
+CHANGE_UNKNOWN_MARK = math.log(100)  # … more reluctantly when its vowel marks differ too
 DISCOUNT = 0.75
 WEIGHTS = (16, 4)                 # an occurrence in the genre's texts, an entry of a dictionary
 TRIGGERS = {"ông", "bà", "đồng chí", "đ/c", "đc", "anh", "chị", "cô", "chú", "bác", "cháu", "em"}
@@ -207,15 +208,16 @@ def _after_address(tokens: list[str], i: int) -> bool:
     return word in TRIGGERS or pair in TRIGGERS
 
 
-def _candidates(m: Model, core: str, seen: str | None, around: tuple[str | None, str | None]) -> list:
-    """(model syllable or None, change cost, output spelling or None for 'keep') for one editable token
-    (`core` in lower case, `seen` its model spelling, `around` the two syllables before and after as read)."""
+def _candidates(m: Model, core: str, seen: str | None, around: tuple) -> list:
+    """(model syllable or None, change cost, output spelling or None for 'keep') for one editable token:
+    `core` in lower case, `seen` its model spelling, `around` the two syllables before and after as read."""
     base, tone = syllable_key(core)
     out = [(seen, 0.0, None)]
     for other in m.by_fold.get(fold(core), ()):
         if other != seen:
             other_base, other_tone = syllable_key(other)
-            out.append((other, _change_cost(m, seen, other, around, other_tone != tone, other_base != base), other))
+            cost = _change_cost(m, seen, other, around, other_tone != tone, other_base != base)
+            out.append((other, cost, other))
     return out
 
 
@@ -224,18 +226,17 @@ def _change_cost(m: Model, seen: str | None, other: str, around: tuple, tone: bo
     when `other` makes a dictionary word with a neighbour as read and `seen` no known pair (`Phố biến`)."""
     if seen is None:
         return CHANGE_UNKNOWN + (CHANGE_UNKNOWN_MARK if marks else 0.0)
-    if _paired(m.words, other, around) and not _paired(m.bi, seen, around):
+    if _paired(m, m.words, other, around) and not _paired(m, m.bi, seen, around):
         return CHANGE_SUPPORTED + (CHANGE_MARK - CHANGE_TONE if marks else 0.0)
     return (CHANGE_TONE if tone else 0.0) + (CHANGE_MARK if marks else 0.0)
 
 
-def _paired(pairs, syllable: str, around: tuple) -> bool:
+def _paired(m: Model, pairs, syllable: str, around: tuple) -> bool:
     """Does the syllable form one of `pairs` with a neighbour that is not already bound in a
     dictionary word on its other side (`địa bàn tỉnh` gives no support to `bàn tính`)?"""
     left2, left, right, right2 = around
-    words = model().words
-    return ((left, syllable) in pairs and (left2, left) not in words
-            or (syllable, right) in pairs and (right, right2) not in words)
+    return ((left, syllable) in pairs and (left2, left) not in m.words
+            or (syllable, right) in pairs and (right, right2) not in m.words)
 
 
 def _viterbi(m: Model, lattice: list[list[tuple[str | None, float, str | None]]]) -> list[str | None]:

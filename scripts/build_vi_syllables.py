@@ -14,9 +14,9 @@ Sources (all shippable; none is read at run time):
 * Tesseract's Vietnamese word list (`combine_tessdata -u vie.traineddata` + `dawg2wordlist`): one for
   each syllable it holds.
 Only well-formed syllables (`extractors.quality.is_valid_syllable`) are kept.  Spellings of one syllable
-that differ only in where the tone mark sits (`hòa`/`hoà`) or in a final y/i (`kỳ`/`kì`) are merged under the most frequent spelling.
-Each source keeps its own count column; `extractors/vi_correct.py` weighs them.  The corpus gold JSON of `../shared/corpus`
-is never read.
+that differ only in where the tone mark sits (`hòa`/`hoà`) or in a final y/i (`kỳ`/`kì`) are merged under
+the spelling most frequent in the genre's texts.  Each source keeps its own count column (genre,
+dictionary); `extractors/vi_correct.py` weighs them.  Nothing under `../shared/corpus` is read.
 """
 from __future__ import annotations
 

@@ -30,7 +30,8 @@ _tesseract, _ocr_pdf_page, _correct = ocr._tesseract, ocr.ocr_pdf_page, vi_corre
 
 def cached_tesseract(image, extra, lang=ocr.LANG, config="tsv"):
     """Tesseract's stdout for this image and these arguments, from the cache when seen before."""
-    key = hashlib.sha256(image.tobytes() + repr((image.size, image.mode, extra, lang, config)).encode()).hexdigest()
+    args = repr((image.size, image.mode, extra, lang, config)).encode()
+    key = hashlib.sha256(image.tobytes() + args).hexdigest()
     path = CACHE / "tess" / key[:2] / key
     if path.exists():
         return path.read_text(encoding="utf-8")

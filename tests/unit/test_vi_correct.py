@@ -6,7 +6,8 @@ from extractors.vi_correct import correct_line, correct_line_changes, correct_oc
 
 
 @pytest.mark.parametrize("seen, meant", [
-    ("Các gương điển hình tiêu biếu trong phong trào thi đua", "Các gương điển hình tiêu biểu trong phong trào thi đua"),
+    ("Các gương điển hình tiêu biếu trong phong trào thi đua",
+     "Các gương điển hình tiêu biểu trong phong trào thi đua"),
     ("Phố biến, quán triệt kế hoạch đến toàn thể cán bộ", "Phổ biến, quán triệt kế hoạch đến toàn thể cán bộ"),
     ("chủ động phát hiện, giải quyêt kịp thời các vụ việc", "chủ động phát hiện, giải quyết kịp thời các vụ việc"),
     ("ngân sách nhà nước cấp vôn cho các dự án", "ngân sách nhà nước cấp vốn cho các dự án"),
@@ -45,7 +46,8 @@ def test_changes_are_reported_and_punctuation_and_case_kept():
 
 
 def test_an_ocr_line_keeps_its_word_boxes():
-    words = [Word(t, 10.0 * i, 10.0 * i + 8, 5.0, 15.0, 0.9) for i, t in enumerate("hoàn thành tôt nhiệm vụ".split())]
+    texts = "hoàn thành tôt nhiệm vụ".split()
+    words = [Word(t, 10.0 * i, 10.0 * i + 8, 5.0, 15.0, 0.9) for i, t in enumerate(texts)]
     line = correct_ocr_line(Line(words, page=2, source="ocr"))
     assert line.text == "hoàn thành tốt nhiệm vụ"
     assert [(w.x0, w.conf) for w in line.words] == [(10.0 * i, 0.9) for i in range(5)]
