@@ -25,11 +25,12 @@ from .model import Line
 from .quality import is_valid_syllable, split_tone
 
 DATA = Path(__file__).parent / "data" / "vi_syllables.tsv"
-CHANGE_TONE = math.log(10000)       # a known syllable gives way to a tone variant 10 000× likelier in context
-CHANGE_MARK = math.log(10000)       # … to a vowel-mark variant as much likelier (both: the product)
+CHANGE_TONE = math.log(100000)      # a known syllable gives way to a tone variant 100 000× likelier in context
+CHANGE_MARK = math.log(100000)      # … to a vowel-mark variant as much likelier (both: the product)
 CHANGE_SUPPORTED = math.log(1000)   # … to one that makes a dictionary word with a neighbour: 1000×
 CHANGE_UNKNOWN = math.log(10)       # an unknown or ill-formed syllable gives way to a known one readily,
-CHANGE_UNKNOWN_MARK = math.log(100)  # … more reluctantly when its vowel marks differ too
+CHANGE_UNKNOWN_MARK = math.log(100)  # … more reluctantly when its vowel marks differ,
+CHANGE_UNKNOWN_TONE = math.log(10)  # … or its tone (`THUÓC` → `THUỐC`, not `THUỘC`)
 DISCOUNT = 0.75
 WEIGHTS = (16, 4)                 # an occurrence in the genre's texts, an entry of a dictionary
 TRIGGERS = {"ông", "bà", "đồng chí", "đ/c", "đc", "anh", "chị", "cô", "chú", "bác", "cháu", "em"}
@@ -225,7 +226,7 @@ def _change_cost(m: Model, seen: str | None, other: str, around: tuple, tone: bo
     """Log likelihood ratio a change must win by.  Small from a syllable the model does not know; less
     when `other` makes a dictionary word with a neighbour as read and `seen` no known pair (`Phố biến`)."""
     if seen is None:
-        return CHANGE_UNKNOWN + (CHANGE_UNKNOWN_MARK if marks else 0.0)
+        return CHANGE_UNKNOWN + (CHANGE_UNKNOWN_MARK if marks else 0.0) + (CHANGE_UNKNOWN_TONE if tone else 0.0)
     if _paired(m, m.words, other, around) and not _paired(m, m.bi, seen, around):
         return CHANGE_SUPPORTED + (CHANGE_MARK - CHANGE_TONE if marks else 0.0)
     return (CHANGE_TONE if tone else 0.0) + (CHANGE_MARK if marks else 0.0)

@@ -7,7 +7,8 @@ Sources (all shippable; none is read at run time):
 * the plain text of Nghị định 30/2020/NĐ-CP and its annexes I and III (public legal texts, outside copyright)
   → syllable and syllable-bigram counts of the administrative genre;
 * the project's own Vietnamese texts: the document templates and sample contexts (`doc_templates/`), the
-  movement's criteria (`workflows/criteria.py`) and the OCR phrase list (`extractors/lexicon.py`);
+  movement's criteria (`workflows/criteria.py`), the OCR phrase list (`extractors/lexicon.py`) and the
+  names of the levels of government below (`tuyến tỉnh`, `cấp xã`, `địa bàn huyện`: ND30 has none);
   the test generator (`tests/fixtures/extract/make_docs.py`) is left out so held-out documents stay unseen;
 * pyvi's dictionary (`pyvi/models/words.txt`, MIT, ~31 000 words): every word adds one to each of its
   syllables and one to each pair of adjacent syllables (`tiêu biểu`, `phổ biến`, `giải quyết`);
@@ -39,6 +40,8 @@ from extractors.vi_correct import syllable_key  # noqa: E402
 
 OUT = ROOT / "extractors" / "data" / "vi_syllables.tsv"
 PROJECT_TEXTS = ["doc_templates/build_templates.py", "doc_templates/samples.py", "workflows/criteria.py"]
+LEVELS = [f"{word} {level}" for word in ("tuyến", "cấp", "địa bàn", "trên địa bàn")
+          for level in ("trung ương", "tỉnh", "huyện", "xã", "thôn", "cơ sở")]
 ND30_TEXTS = ["30_2020_ND_CP.txt", "Phuluc1.txt", "Phuluc3.txt"]
 TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata/vie.traineddata")
 RUN_RE = re.compile(r"[^\W\d_]+(?:[ \t]+[^\W\d_]+)*", re.UNICODE)   # letter words not split by punctuation
@@ -97,7 +100,7 @@ def count(nd30: Path) -> tuple[dict[str, Counter], dict[str, Counter]]:
                     bigrams[column][run[i - 1], syllable] += 1
 
     genre = [(nd30 / name).read_text(encoding="utf-8") for name in ND30_TEXTS]
-    genre += [project_strings(ROOT / name) for name in PROJECT_TEXTS] + ["\n".join(lexicon.PHRASES)]
+    genre += [project_strings(ROOT / name) for name in PROJECT_TEXTS] + ["\n".join(lexicon.PHRASES + LEVELS)]
     for text in genre:
         add(runs(text), "genre")
     for word in pyvi_words():
