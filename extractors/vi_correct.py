@@ -61,11 +61,14 @@ class Model:
                         self.words.add((pair[0], pair[1]))
                 else:
                     self.uni[key] = float(n)
-        self.by_key = {syllable_key(s): s for s in self.uni}
+        self.key_of = {s: syllable_key(s) for s in self.uni}
+        self.by_key = {key: s for s, key in self.key_of.items()}
         self.by_fold: dict[str, list[str]] = {}
         for s in self.uni:
             self.by_fold.setdefault(fold(s), []).append(s)
-        self.log_total = math.log(sum(self.uni.values()) + 0.5 * len(self.uni))
+        log_total = math.log(sum(self.uni.values()) + 0.5 * len(self.uni))
+        self.log_uni = {s: math.log(n + 0.5) - log_total for s, n in self.uni.items()}
+        self.log_unknown = math.log(0.005) - log_total
         self.after: dict[str, list[float]] = {}
         for (a, _), n in self.bi.items():
             stats = self.after.setdefault(a, [0.0, 0])
@@ -79,8 +82,7 @@ class Model:
 
     def log_unigram(self, syllable: str | None) -> float:
         """log P(syllable); an unknown one gets a hundredth of a syllable seen once."""
-        n = self.uni.get(syllable, 0.0) if syllable else 0.0
-        return math.log(n + 0.5 if n else 0.005) - self.log_total
+        return self.log_uni.get(syllable, self.log_unknown)
 
     def _log_next(self, prev: str | None, syllable: str | None) -> float:
         """log P(syllable | prev), absolute discounting onto the unigram; prev None: no context."""
@@ -216,7 +218,7 @@ def _candidates(m: Model, core: str, seen: str | None, around: tuple) -> list:
     out = [(seen, 0.0, None)]
     for other in m.by_fold.get(fold(core), ()):
         if other != seen:
-            other_base, other_tone = syllable_key(other)
+            other_base, other_tone = m.key_of[other]
             cost = _change_cost(m, seen, other, around, other_tone != tone, other_base != base)
             out.append((other, cost, other))
     return out
@@ -242,8 +244,19 @@ def _paired(m: Model, pairs, syllable: str, around: tuple) -> bool:
 
 def _viterbi(m: Model, lattice: list[list[tuple[str | None, float, str | None]]]) -> list[str | None]:
     """Best path through the candidates: bigram log-probabilities minus change costs."""
-    states = [(s, m.log_unigram(s) - cost, [out]) for s, cost, out in lattice[0]]
-    for column in lattice[1:]:
-        states = [max(((s, score + m.log_next(prev, s) - cost, path + [out]) for prev, score, path in states),
-                      key=lambda state: state[1]) for s, cost, out in column]
-    return max(states, key=lambda state: state[1])[2]
+    scores = [m.log_unigram(s) - cost for s, cost, _ in lattice[0]]
+    back: list[list[int]] = []
+    for before, column in zip(lattice, lattice[1:]):
+        step, pointers = [], []
+        for s, cost, _ in column:
+            best = max(range(len(before)), key=lambda j: scores[j] + m.log_next(before[j][0], s))
+            step.append(scores[best] + m.log_next(before[best][0], s) - cost)
+            pointers.append(best)
+        scores = step
+        back.append(pointers)
+    k = max(range(len(scores)), key=scores.__getitem__)
+    path = [lattice[-1][k][2]]
+    for column, pointers in zip(reversed(lattice[:-1]), reversed(back)):
+        k = pointers[k]
+        path.append(column[k][2])
+    return path[::-1]

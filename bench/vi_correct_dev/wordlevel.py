@@ -45,7 +45,7 @@ def main() -> int:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     lines = [ln for f in args.files for ln in f.read_text(encoding="utf-8").splitlines() if ln.split()]
-    syllables = false = restored = wrong = missed = 0
+    syllables = false = restored = wrong = wrong_clean = missed = injected = 0
     examples = []
     for line in lines:
         tokens = line.split()
@@ -60,17 +60,18 @@ def main() -> int:
                 if bad != t:
                     noisy[i], hit[i] = bad, t
         out, _ = vi_correct.correct_tokens(noisy)
+        injected += len(hit)
         for i, t in enumerate(tokens):
             if i in hit:
                 restored += out[i] == t
                 missed += out[i] == noisy[i]
                 wrong += out[i] not in (t, noisy[i])
             elif out[i] != t:
-                wrong += 1
+                wrong_clean += 1
                 examples.append(("wrong", " ".join(noisy), (i, noisy[i], out[i])))
     print(f"clean text: {syllables} syllables, {false} changed ({1000 * false / max(syllables, 1):.2f} per 1000)")
-    print(f"{args.rate:.0%} mark errors: restored {restored}, left {missed}, "
-          f"changed wrongly {wrong} (a wrong change of a clean syllable counts here too)")
+    print(f"{injected} mark errors injected ({args.rate:.0%}): restored {restored}, left {missed}, "
+          f"changed to another wrong form {wrong}; clean syllables nearby changed {wrong_clean}")
     for kind, line, change in examples[:40]:
         print(kind, change, "|", line[:110])
     return 0
