@@ -2,8 +2,8 @@
 
 Tesseract often reads a syllable's letters right and its marks wrong (`tiêu biếu`, `Phố biến`,
 `giải quyêt`, `vôn`).  Each syllable may be replaced by another with the same letters that differs
-only in its tone or vowel marks (`ê`/`e`, `ô`/`ơ`/`o`, `ư`/`u`, `ă`/`â`/`a`; `đ` is a letter, never
-changed), chosen by a Viterbi search over the line with a bigram model of Vietnamese syllables
+only in its tone or vowel marks (`ê`/`e`, `ô`/`ơ`/`o`, `ư`/`u`, `ă`/`â`/`a`; `đ`/`d` only in a
+syllable the model does not know), chosen by a Viterbi search over the line with a bigram model of Vietnamese syllables
 (`data/vi_syllables.tsv`, built by `scripts/build_vi_syllables.py`).  Changing a well-formed, known
 syllable must win a likelihood ratio of CHANGE_TONE (tone) or CHANGE_MARK (vowel marks), so only a
 form far more likely in its context replaces it; CHANGE_SUPPORTED when the new form makes a dictionary
@@ -38,6 +38,7 @@ SENTENCE_END = (".", ":", ";", "!", "?")
 BULLET_RE = re.compile(r"^(?:[-+*•–]|[a-zđ]\)|\d+[.)]|[IVX]+\.)$")
 TOKEN_RE = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$", re.UNICODE)
 Y_AS_I_RE = re.compile(r"^([bcdđghklmnpqrstvx]+)y$")
+D_SWAP = str.maketrans("dđ", "đd")
 FOLD_MARKS = str.maketrans("ăâêôơư", "aaeoou")
 
 
@@ -216,7 +217,10 @@ def _candidates(m: Model, core: str, seen: str | None, around: tuple) -> list:
     `core` in lower case, `seen` its model spelling, `around` the two syllables before and after as read."""
     base, tone = syllable_key(core)
     out = [(seen, 0.0, None)]
-    for other in m.by_fold.get(fold(core), ()):
+    folds = [fold(core)]
+    if seen is None and core[:1] in ("d", "đ"):     # Tesseract adds or drops the bar of đ (`đữ liệu`)
+        folds.append(core[0].translate(D_SWAP) + folds[0][1:])
+    for other in (s for f in folds for s in m.by_fold.get(f, ())):
         if other != seen:
             other_base, other_tone = m.key_of[other]
             cost = _change_cost(m, seen, other, around, other_tone != tone, other_base != base)

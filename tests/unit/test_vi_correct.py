@@ -13,6 +13,7 @@ from extractors.vi_correct import correct_line, correct_line_changes, correct_oc
     ("ngân sách nhà nước cấp vôn cho các dự án", "ngân sách nhà nước cấp vốn cho các dự án"),
     ("hoàn thành tôt nhiệm vụ năm 2024", "hoàn thành tốt nhiệm vụ năm 2024"),
     ("BÁO CÁO KÊT QUẢ THỰC HIỆN", "BÁO CÁO KẾT QUẢ THỰC HIỆN"),
+    ("cập nhật cơ sở đữ liệu quốc gia", "cập nhật cơ sở dữ liệu quốc gia"),   # a bar only on an unknown one
 ])
 def test_tesseract_mark_errors_seen_on_real_scans_are_corrected(seen, meant):
     assert correct_line(seen) == meant
