@@ -1,4 +1,7 @@
 """Tone and vowel-mark correction of OCR lines (extractors/vi_correct.py), on the real model file."""
+import importlib.util
+from pathlib import Path
+
 import pytest
 
 from extractors.model import Line, Word
@@ -52,3 +55,17 @@ def test_an_ocr_line_keeps_its_word_boxes():
     line = correct_ocr_line(Line(words, page=2, source="ocr"))
     assert line.text == "hoàn thành tốt nhiệm vụ"
     assert [(w.x0, w.conf) for w in line.words] == [(10.0 * i, 0.9) for i in range(5)]
+
+
+ROOT = Path(__file__).resolve().parents[2]
+ND30 = ROOT / ".." / "shared" / "reference" / "nd30"
+
+
+@pytest.mark.skipif(not ND30.is_dir(), reason=f"ND30 reference texts not found at {ND30}")
+def test_the_shipped_model_file_is_what_its_build_script_makes(tmp_path):
+    spec = importlib.util.spec_from_file_location("build_vi_syllables", ROOT / "scripts" / "build_vi_syllables.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    build.main(["--nd30", str(ND30), "--out", str(tmp_path / "vi_syllables.tsv")])
+    shipped = ROOT / "extractors" / "data" / "vi_syllables.tsv"
+    assert (tmp_path / "vi_syllables.tsv").read_bytes() == shipped.read_bytes()
