@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -108,9 +109,18 @@ def fold(syllable: str) -> str:
     return syllable_key(syllable)[0].translate(FOLD_MARKS)
 
 
-@lru_cache(maxsize=1)
+_LOADING = threading.Lock()
+
+
 def model() -> Model:
-    """The model, loaded once per process."""
+    """The model, loaded once per process (OCR pages are corrected in parallel threads)."""
+    with _LOADING:
+        return _load()
+
+
+@lru_cache(maxsize=1)
+def _load() -> Model:
+    """Read the model file."""
     return Model()
 
 
