@@ -10,7 +10,7 @@ import tempfile
 import numpy as np
 from PIL import Image
 
-from . import lexicon
+from . import lexicon, vi_correct
 from .layout import build_lines, clean_words
 from .model import OcrUnavailable, Page, Word
 
@@ -300,7 +300,7 @@ def ocr_image(image: Image.Image, number: int) -> Page:
         if turned is not image:
             grids = []       # measured on the unturned page
         words, image = turned_words, turned
-    lines = [lexicon.correct_line(line) for line in build_lines(words, number, "ocr")]
+    lines = [vi_correct.correct_ocr_line(lexicon.correct_line(line)) for line in build_lines(words, number, "ocr")]
     return Page(number, float(image.width), float(image.height), lines, "ocr",
                 ocr_confidence=round(_mean_conf(words), 3), image_stats=stats, grids=grids)
 
