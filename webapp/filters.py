@@ -1,7 +1,7 @@
 """Jinja filters: Vietnamese labels and dates."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from flask import Flask
 
@@ -23,8 +23,7 @@ VERDICT_LABELS = {"accepted": "Đủ điều kiện", "refused": "Không đủ �
 def vn_datetime(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return aware.astimezone().strftime("%d/%m/%Y %H:%M")
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M")      # aware: storage.models.UTCDateTime
 
 
 def vn_date(day: date | None) -> str:
