@@ -106,12 +106,6 @@ def search():
     return render_template("dashboard/search.html", query=query, results=results)
 
 
-@bp.app_template_filter("vn_num")
-def vn_num(value) -> str:
-    """1234567 → “1.234.567”; None → empty."""
-    return "" if value is None else f"{value:,}".replace(",", ".")
-
-
 @bp.app_context_processor
 def _inbox_flags():
     """`late_units()` for the inbox include: the dossiers the daily check flagged as overdue."""

@@ -9,10 +9,11 @@ from storage.db import write_session
 from storage.models import Campaign, Commune, RegisterEntry, Unit, User
 from workflows import accounts, machine, numbering, visibility
 from workflows.errors import Conflict, Invalid, NotFound
+from workflows.documents import UNIT_KIND_LABELS
 from workflows.machine import ROLES
 from workflows.text import nfc
 
-UNIT_KINDS = ("school", "hamlet", "enterprise", "agency", "organisation")
+UNIT_KINDS = tuple(UNIT_KIND_LABELS)       # the vocabulary is defined once, with its labels
 
 
 def _admin(session, actor_id: int) -> User:
