@@ -131,7 +131,8 @@ def save_commune_texts(actor_id: int, legal_bases: list[str], award_reason: str 
 def cancel_number(actor_id: int, entry_id: int, note: str) -> None:
     with write_session() as session:
         admin = _admin(session, actor_id)
-        entry = session.get(RegisterEntry, entry_id)
-        if entry is None or entry.register.commune_id != admin.commune_id:
+        entry = session.get(RegisterEntry, entry_id) if visibility.is_id(entry_id) else None
+        if entry is None:
             raise NotFound("Không tìm thấy số này trong sổ.")
+        machine.require(admin, "administer", over=entry.register)
         numbering.cancel(session, entry_id, _text(note, "note", 500))
