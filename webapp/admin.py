@@ -66,6 +66,14 @@ def set_active(user_id: int):
     return redirect(url_for(".index"))
 
 
+@bp.post("/users/<int:user_id>/unlock")
+def unlock_sign_in(user_id: int):
+    """Let the user sign in again at once after too many wrong passwords."""
+    admin.unlock_sign_in(current_user.id, user_id)
+    flash("Đã mở khóa đăng nhập.", "success")
+    return redirect(url_for(".index"))
+
+
 @bp.post("/units")
 def create_unit():
     """Add a unit."""

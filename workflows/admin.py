@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from storage.db import write_session
+from storage.db import read_session, write_session
 from storage.models import Campaign, Commune, RegisterEntry, Unit, User
 from workflows import accounts, machine, numbering, visibility
 from workflows.errors import Conflict, Invalid, NotFound
@@ -89,6 +89,13 @@ def set_active(actor_id: int, user_id: int, active: bool) -> None:
         username = user.username
     if active:
         accounts.unlock(username)
+
+
+def unlock_sign_in(actor_id: int, user_id: int) -> None:
+    """Forget the user's failed sign-ins, from every address (the lock by too many wrong passwords)."""
+    with read_session() as session:
+        username = _user(session, _admin(session, actor_id), user_id).username
+    accounts.unlock(username)
 
 
 def create_unit(actor_id: int, name: str, kind: str) -> int:

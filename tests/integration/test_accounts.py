@@ -48,6 +48,7 @@ def test_a_commune_admin_cannot_take_over_another_communes_accounts(app):
         assert r.status_code == 404
         r = _admin_post(client, f"/admin/users/{target}/active", {"active": "0"})
         assert r.status_code == 404
+        assert _admin_post(client, f"/admin/users/{target}/unlock", {}).status_code == 404
     assert _token(app.test_client(), "congan_kimphượng").status_code == 200      # untouched
     assert _token(app.test_client(), "congan_kimphượng", "Chiem-quyen-2026").status_code == 401
     assert _token(app.test_client(), "tinh").status_code == 200
@@ -136,7 +137,7 @@ def test_a_lock_is_per_account_and_address_and_the_admin_can_lift_it(app):
     assert _token(client, "vhxh", address="10.0.0.7").status_code == 200       # the owner, elsewhere, is not
     admin = app.test_client()
     login_html(admin, "admin")
-    assert _admin_post(admin, f"/admin/users/{user_id('vhxh')}/active", {"active": "1"}).status_code == 302
+    assert _admin_post(admin, f"/admin/users/{user_id('vhxh')}/unlock", {}).status_code == 302
     assert _token(client, "vhxh", address="10.0.0.66").status_code == 200
 
 
