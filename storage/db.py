@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Iterator
 
@@ -53,14 +54,48 @@ def session_factory(eng: Engine | None = None, *, write: bool = False) -> sessio
     return sessionmaker(bind=eng, expire_on_commit=False)
 
 
+# The web request's session, when one is bound (webapp binds g.db for each request): the use cases then read
+# and write through it, so a request has one session whatever it calls, and what a view reads after a use
+# case is what that use case committed.
+_request_session: ContextVar[Session | None] = ContextVar("request_session", default=None)
+
+
+def bind_request_session(session: Session | None) -> None:
+    _request_session.set(session)
+
+
 @contextmanager
 def write_session(eng: Engine | None = None) -> Iterator[Session]:
-    """One write transaction: committed on success, rolled back on any error."""
-    with session_factory(eng, write=True)() as session, session.begin():
-        yield session
+    """One write transaction: committed on success, rolled back on any error. Inside a request it is a
+    transaction of the request's session (started afresh as a writer); nested, it joins the enclosing one."""
+    bound = _request_session.get() if eng is None else None
+    if bound is None:
+        with session_factory(eng, write=True)() as session, session.begin():
+            yield session
+        return
+    if bound.info.get("writing"):
+        yield bound
+        return
+    bound.rollback()                                        # end the read snapshot: write from the latest state
+    bound.connection(execution_options={"write": True})     # BEGIN IMMEDIATE on SQLite
+    bound.info["writing"] = True
+    try:
+        yield bound
+        bound.commit()
+    except BaseException:
+        bound.rollback()
+        raise
+    finally:
+        bound.info["writing"] = False
+    bound.expire_all()                                      # later reads in the request see what was committed
 
 
 @contextmanager
 def read_session(eng: Engine | None = None) -> Iterator[Session]:
+    """A session to read with: the request's own inside a request, else a new one."""
+    bound = _request_session.get() if eng is None else None
+    if bound is not None:
+        yield bound
+        return
     with session_factory(eng)() as session:
         yield session

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,9 @@ def redis_url(tmp_path_factory):
     proc.wait(10)
 
 
-def _postgres_admin_url() -> str | None:
+@lru_cache(maxsize=1)
+def postgres_admin_url() -> str | None:
+    """TEST_POSTGRES_URL when a PostgreSQL answers there; probed once, when a test first needs a database."""
     url = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     try:
         import psycopg
@@ -68,25 +71,77 @@ def _postgres_admin_url() -> str | None:
         return None
 
 
-PG_URL = _postgres_admin_url()
-DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
+def pytest_generate_tests(metafunc):
+    """`env` runs on SQLite, and on PostgreSQL too when one answers."""
+    if "env" in metafunc.fixturenames:
+        metafunc.parametrize("env", ["sqlite"] + (["postgresql"] if postgres_admin_url() else []), indirect=True)
+
+
+def _pg(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(postgres_admin_url().replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _pg_url(name: str) -> str:
+    return postgres_admin_url().rsplit("/", 1)[0] + "/" + name
 
 
 def _fresh_postgres(name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return PG_URL.rsplit("/", 1)[0] + "/" + name
+    """An empty PostgreSQL database `name` (dropped first if it exists); its URL."""
+    _drop_postgres(name)
+    _pg(f'CREATE DATABASE "{name}"')
+    return _pg_url(name)
 
 
 def _drop_postgres(name: str) -> None:
-    import psycopg
+    _pg(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+    _pg(f'DROP DATABASE IF EXISTS "{name}"')
 
-    with psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+@pytest.fixture(scope="session")
+def template_databases(tmp_path_factory, redis_url):
+    """One migrated database with the demo data per kind, built once per run; each test gets a copy
+    (SQLite: the file is copied; PostgreSQL: CREATE DATABASE … TEMPLATE …)."""
+    built: dict[str, str] = {}
+    made_pg: list[str] = []
+
+    def get(db: str) -> str:
+        if db in built:
+            return built[db]
+        import settings
+        from storage import migrate
+        from storage.db import engine_for
+
+        root = tmp_path_factory.mktemp(f"template-{db}")
+        if db == "postgresql":
+            name = f"tpl_{uuid.uuid4().hex[:10]}"
+            _pg(f'CREATE DATABASE "{name}"')
+            made_pg.append(name)
+            url = _pg_url(name)
+        else:
+            url = f"sqlite:///{root / 'app.db'}"
+        with pytest.MonkeyPatch.context() as mp:
+            for key, value in Env(root / "var", url, redis_url).environ.items():
+                mp.setenv(key, value)
+            settings.get.cache_clear()
+            migrate.upgrade(url)
+            from workflows import demo
+
+            demo.load(DEMO_PASSWORD)
+            engine = engine_for(url)
+            if db == "sqlite":
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            engine.dispose()                            # a template database must have no connections
+        settings.get.cache_clear()
+        built[db] = url
+        return url
+
+    yield get
+    for name in made_pg:
+        _drop_postgres(name)
 
 
 class Env:
@@ -112,49 +167,48 @@ class Env:
         SimpleWorker([self.queue_name], connection=queue.redis()).work(burst=True)
 
 
-def make_env(tmp_path: Path, redis_url: str, db: str, monkeypatch) -> Env:
+def make_env(tmp_path: Path, redis_url: str, db: str, monkeypatch, template_url: str) -> Env:
+    """A fresh installation: a copy of the migrated template database with the demo data."""
     import settings
-    from storage import migrate
 
     if db == "postgresql":
         name = f"t_{uuid.uuid4().hex[:10]}"
-        url = _fresh_postgres(name)
+        _pg(f'CREATE DATABASE "{name}" TEMPLATE "{template_url.rsplit("/", 1)[1]}"')
+        url = _pg_url(name)
     else:
+        shutil.copyfile(template_url.removeprefix("sqlite:///"), tmp_path / "app.db")
         url = f"sqlite:///{tmp_path / 'app.db'}"
     env = Env(tmp_path / "var", url, redis_url)
     for key, value in env.environ.items():
         monkeypatch.setenv(key, value)
     settings.get.cache_clear()
-    migrate.upgrade(url)
-    from workflows import demo
-
-    demo.load(DEMO_PASSWORD)
     return env
 
 
-@pytest.fixture(params=DATABASES)
-def env(request, tmp_path, redis_url, monkeypatch):
-    """A fresh installation with demo data, on each available database."""
-    e = make_env(tmp_path, redis_url, request.param, monkeypatch)
-    yield e
+def _close(e: Env) -> None:
+    import settings
     from storage.db import engine_for
 
     engine_for(e.database_url).dispose()
     if e.dialect == "postgresql":
         _drop_postgres(e.database_url.rsplit("/", 1)[1])
-    import settings
-
     settings.get.cache_clear()
 
 
 @pytest.fixture
-def sqlite_env(tmp_path, redis_url, monkeypatch):
-    """A fresh installation on SQLite only (for tests whose subject is not the database)."""
-    e = make_env(tmp_path, redis_url, "sqlite", monkeypatch)
+def env(request, tmp_path, redis_url, monkeypatch, template_databases):
+    """A fresh installation with demo data, on each available database."""
+    e = make_env(tmp_path, redis_url, request.param, monkeypatch, template_databases(request.param))
     yield e
-    import settings
+    _close(e)
 
-    settings.get.cache_clear()
+
+@pytest.fixture
+def sqlite_env(tmp_path, redis_url, monkeypatch, template_databases):
+    """A fresh installation on SQLite only (for tests whose subject is not the database)."""
+    e = make_env(tmp_path, redis_url, "sqlite", monkeypatch, template_databases("sqlite"))
+    yield e
+    _close(e)
 
 
 @pytest.fixture

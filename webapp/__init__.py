@@ -1,4 +1,4 @@
-"""The web application: pages for people, a JSON API for machines, both over `workflows.services`."""
+"""The web application: pages for people, a JSON API for machines, both over the use cases of `workflows/`."""
 from __future__ import annotations
 
 from flask import Flask, g
@@ -7,7 +7,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 import settings as settings_mod
-from storage.db import session_factory
+from storage.db import bind_request_session, session_factory
 from storage.models import User
 
 csrf = CSRFProtect()
@@ -44,7 +44,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.before_request
     def _open_session():              # first: every later hook and error page may need the database
-        g.db = session_factory()()
+        g.db = session_factory()()    # the request's one session, used by the use cases too
+        bind_request_session(g.db)
 
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -58,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.teardown_request
     def _close_session(_exc):
+        bind_request_session(None)
         db = g.pop("db", None)
         if db is not None:
             db.close()

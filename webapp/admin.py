@@ -1,13 +1,13 @@
 """Admin pages: users, units, campaign years, legal bases and award wording, the numbering register,
-document templates and the giấy khen phôi offsets."""
+document templates and the giấy khen phôi offsets. Only the `administer` capability reaches them
+(`webapp.access`); the use cases check it again, with the commune it applies to."""
 from __future__ import annotations
 
 import io
 from datetime import date
-from functools import wraps
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from storage.models import Campaign, Commune, Unit, User
@@ -16,16 +16,6 @@ from workflows.errors import Invalid
 from workflows.machine import ROLES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def admin_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if current_user.role != "admin":
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapper
 
 
 def _date(name: str) -> date | None:
@@ -37,21 +27,19 @@ def _date(name: str) -> date | None:
 
 
 @bp.route("/", methods=["GET"])
-@admin_required
 def index():
     """Overview: users, units, campaigns, commune texts."""
     me = g.db.get(User, current_user.id)
     commune = g.db.get(Commune, me.commune_id)
     return render_template(
         "admin/index.html", commune=commune, roles=ROLES, unit_kinds=admin.UNIT_KINDS,
-        users=g.db.scalars(select(User).where(User.commune_id == me.commune_id).order_by(User.id)).all(),
+        users=admin.users(g.db, current_user.id),
         units=g.db.scalars(select(Unit).where(Unit.commune_id == me.commune_id).order_by(Unit.id)).all(),
         campaigns=g.db.scalars(select(Campaign).where(Campaign.commune_id == me.commune_id)
                                .order_by(Campaign.year.desc())).all())
 
 
 @bp.post("/users")
-@admin_required
 def create_user():
     """Add a user."""
     f = request.form
@@ -63,7 +51,6 @@ def create_user():
 
 
 @bp.post("/users/<int:user_id>/password")
-@admin_required
 def set_password(user_id: int):
     """Set a new password (the user's sessions end)."""
     admin.set_password(current_user.id, user_id, request.form.get("password"))
@@ -72,7 +59,6 @@ def set_password(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/active")
-@admin_required
 def set_active(user_id: int):
     """Lock or unlock an account."""
     admin.set_active(current_user.id, user_id, request.form.get("active") == "1")
@@ -80,8 +66,15 @@ def set_active(user_id: int):
     return redirect(url_for(".index"))
 
 
+@bp.post("/users/<int:user_id>/unlock")
+def unlock_sign_in(user_id: int):
+    """Let the user sign in again at once after too many wrong passwords."""
+    admin.unlock_sign_in(current_user.id, user_id)
+    flash("Đã mở khóa đăng nhập.", "success")
+    return redirect(url_for(".index"))
+
+
 @bp.post("/units")
-@admin_required
 def create_unit():
     """Add a unit."""
     admin.create_unit(current_user.id, request.form.get("name"), request.form.get("kind"))
@@ -90,7 +83,6 @@ def create_unit():
 
 
 @bp.post("/campaigns")
-@admin_required
 def save_campaign():
     """Create or update a campaign year and its deadlines."""
     admin.save_campaign(current_user.id, request.form.get("year", type=int),
@@ -102,7 +94,6 @@ def save_campaign():
 
 
 @bp.post("/commune")
-@admin_required
 def save_commune():
     """Edit the Căn cứ lines and award wording printed on decisions."""
     admin.save_commune_texts(current_user.id, request.form.get("legal_bases", "").splitlines(),
@@ -112,7 +103,6 @@ def save_commune():
 
 
 @bp.get("/registers")
-@admin_required
 def registers():
     """The numbering register: every number taken, issued or cancelled."""
     year = request.args.get("year", type=int)
@@ -120,7 +110,6 @@ def registers():
 
 
 @bp.post("/registers/<int:entry_id>/cancel")
-@admin_required
 def cancel(entry_id: int):
     """Mark a number cancelled; it stays recorded."""
     admin.cancel_number(current_user.id, entry_id, request.form.get("note"))
@@ -136,7 +125,6 @@ def _commune_id() -> int:
 
 
 @bp.get("/templates")
-@admin_required
 def templates_page():
     """The seven kinds of document: built-in template, uploaded versions, phôi offsets."""
     return _templates_page()
@@ -149,7 +137,6 @@ def _templates_page(status: int = 200):
 
 
 @bp.get("/templates/<kind>/current.docx")
-@admin_required
 def download_template(kind: str):
     """Download the .docx in use for a kind (uploaded or built-in)."""
     data, name = templates.current_file(g.db, _commune_id(), kind)
@@ -157,7 +144,6 @@ def download_template(kind: str):
 
 
 @bp.get("/templates/versions/<int:template_id>.docx")
-@admin_required
 def download_version(template_id: int):
     """Download one uploaded version."""
     data, name = templates.version_file(g.db, _commune_id(), template_id)
@@ -165,7 +151,6 @@ def download_version(template_id: int):
 
 
 @bp.post("/templates/<kind>")
-@admin_required
 def upload_template(kind: str):
     """Upload a replacement .docx: checked now, refused with the reason, else used from the next paper."""
     upload = request.files.get("file")
@@ -182,7 +167,6 @@ def upload_template(kind: str):
 
 
 @bp.post("/templates/versions/<int:template_id>/activate")
-@admin_required
 def activate_template(template_id: int):
     """Use an uploaded version again."""
     templates.activate(current_user.id, template_id)
@@ -191,7 +175,6 @@ def activate_template(template_id: int):
 
 
 @bp.post("/templates/<kind>/revert")
-@admin_required
 def revert_template(kind: str):
     """Go back to the built-in template."""
     templates.revert(current_user.id, kind)
@@ -200,7 +183,6 @@ def revert_template(kind: str):
 
 
 @bp.post("/print-settings")
-@admin_required
 def save_offsets():
     """Set the giấy khen phôi offsets (mm)."""
     printing.save_offsets(current_user.id, request.form.get("x", "0"), request.form.get("y", "0"))

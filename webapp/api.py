@@ -1,4 +1,4 @@
-"""The JSON API v1 of spec/api.md, over the same services as the pages.
+"""The JSON API v1 of spec/api.md, over the same use cases as the pages.
 
 The bearer token is resolved to `g.user` by `webapp.access` before each request."""
 from __future__ import annotations
@@ -10,12 +10,11 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select, text
 
 import settings
-from storage.db import write_session
 from storage.models import Campaign, Dossier
-from webapp import ratelimit, serializers
+from webapp import serializers
 from webapp.downloads import document_file
-from workflows import accounts, queue, services
-from workflows.errors import Invalid, Unauthorized
+from workflows import accounts, dossiers, queue, visibility
+from workflows.errors import Invalid
 from workflows.machine import STATES
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -32,23 +31,15 @@ def body() -> dict:
 def token():
     """Exchange a username and password for a bearer token."""
     data = body()
-    username = str(data.get("username") or "")
-    ratelimit.check(username, request.remote_addr or "")
-    with write_session() as session:
-        user = accounts.authenticate(session, username, str(data.get("password") or ""))
-        if user is None:
-            ratelimit.failed(username, request.remote_addr or "")
-            raise Unauthorized("Sai tên đăng nhập hoặc mật khẩu.")
-        ratelimit.succeeded(username)
-        tok, expires = accounts.issue_token(session, user, settings.get().token_ttl_hours)
-        return jsonify(token=tok, role=user.role, expires_at=expires.isoformat())
+    tok, expires, role = accounts.issue_api_token(str(data.get("username") or ""), str(data.get("password") or ""),
+                                                  request.remote_addr or "", settings.get().token_ttl_hours)
+    return jsonify(token=tok, role=role, expires_at=expires.isoformat())
 
 
 @bp.delete("/token")
 def revoke():
     """Revoke the token this request carries."""
-    with write_session() as session:
-        accounts.revoke_token(session, request.headers["Authorization"].partition(" ")[2].strip())
+    accounts.revoke_token(request.headers["Authorization"].partition(" ")[2].strip())
     return "", 204
 
 
@@ -83,7 +74,7 @@ def me():
 @bp.get("/units")
 def units():
     """Units the caller may see."""
-    return jsonify([{"id": u.id, "name": u.name, "kind": u.kind} for u in services.visible_units(g.db, g.user)])
+    return jsonify([{"id": u.id, "name": u.name, "kind": u.kind} for u in visibility.visible_units(g.db, g.user)])
 
 
 @bp.get("/campaigns")
@@ -98,14 +89,14 @@ def campaigns():
 def register():
     """Register a unit for a campaign year."""
     data = body()
-    dossier_id = services.register(g.user.id, data.get("unit_id"), data.get("campaign_id"), data.get("targets"))
+    dossier_id = dossiers.register(g.user.id, data.get("unit_id"), data.get("campaign_id"), data.get("targets"))
     return jsonify(_dossier(dossier_id)), 201
 
 
 @bp.get("/dossiers")
 def list_dossiers():
     """The dossiers the caller may see, filtered by state and campaign."""
-    stmt = services.visible_dossiers(g.user).order_by(Dossier.id)
+    stmt = visibility.visible_dossiers(g.user).order_by(Dossier.id)
     state, campaign_id = request.args.get("state"), request.args.get("campaign_id")
     if state:
         if state not in STATES:
@@ -119,8 +110,7 @@ def list_dossiers():
 
 
 def _dossier(dossier_id: int) -> dict:
-    g.db.rollback()   # end the read snapshot taken before the write
-    return serializers.dossier(g.db, g.user, services.get_dossier(g.db, g.user, dossier_id))
+    return serializers.dossier(g.db, g.user, visibility.get_dossier(g.db, g.user, dossier_id))
 
 
 @bp.get("/dossiers/<int:dossier_id>")
@@ -132,7 +122,7 @@ def get_dossier(dossier_id: int):
 @bp.post("/dossiers/<int:dossier_id>/reports")
 def upload_report(dossier_id: int):
     """Upload a report file; it is validated now and read in the background."""
-    services.check_may_submit(g.user.id, dossier_id)
+    dossiers.check_may_submit(g.user.id, dossier_id)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise Invalid("Thiếu tệp báo cáo (trường “file”).", "file")
@@ -148,7 +138,7 @@ def save_and_submit(upload, actor_id: int, dossier_id: int) -> int:
         upload.save(tmp)
     path = Path(tmp.name)
     try:
-        return services.submit_report(actor_id, dossier_id, path, upload.filename)
+        return dossiers.submit_report(actor_id, dossier_id, path, upload.filename)
     finally:
         path.unlink(missing_ok=True)
 
@@ -156,22 +146,21 @@ def save_and_submit(upload, actor_id: int, dossier_id: int) -> int:
 @bp.get("/reports/<int:report_id>")
 def get_report(report_id: int):
     """A report version with its status and fields."""
-    return jsonify(serializers.report(services.get_report(g.db, g.user, report_id), full=True))
+    return jsonify(serializers.report(visibility.get_report(g.db, g.user, report_id), full=True))
 
 
 @bp.put("/reports/<int:report_id>/fields")
 def put_fields(report_id: int):
     """Correct a report's fields (stored as a new version)."""
     data = body()
-    services.correct_fields(g.user.id, report_id, data.get("fields", data))
-    g.db.rollback()   # end the read snapshot taken before the write
-    return jsonify(serializers.report(services.get_report(g.db, g.user, report_id), full=True))
+    dossiers.correct_fields(g.user.id, report_id, data.get("fields", data))
+    return jsonify(serializers.report(visibility.get_report(g.db, g.user, report_id), full=True))
 
 
 @bp.post("/reports/<int:report_id>/retry")
 def retry_report(report_id: int):
     """Run a failed report's reading again."""
-    services.retry_report(g.user.id, report_id)
+    dossiers.retry_report(g.user.id, report_id)
     return jsonify(report_id=report_id, status="queued"), 202
 
 
@@ -179,7 +168,7 @@ def retry_report(report_id: int):
 def action(dossier_id: int, action: str):
     """Fire a workflow action on a dossier."""
     data = request.get_json(silent=True)
-    services.act(g.user.id, dossier_id, action, data if isinstance(data, dict) else {})
+    dossiers.act(g.user.id, dossier_id, action, data if isinstance(data, dict) else {})
     return jsonify(_dossier(dossier_id))
 
 
@@ -187,9 +176,8 @@ def action(dossier_id: int, action: str):
 def approvals():
     """Approve several appraised dossiers with one decision."""
     data = body()
-    decision_id, doc_ids = services.approve(g.user.id, data.get("dossier_ids"), data.get("comment"))
-    g.db.rollback()   # end the read snapshot taken before the write
-    docs = [services.get_document(g.db, g.user, i) for i in doc_ids]
+    decision_id, doc_ids = dossiers.approve(g.user.id, data.get("dossier_ids"), data.get("comment"))
+    docs = [visibility.get_document(g.db, g.user, i) for i in doc_ids]
     return jsonify(decision=serializers.document(docs[0], short=True),
                    documents=[serializers.document(d) for d in docs]), 201
 
@@ -197,17 +185,17 @@ def approvals():
 @bp.get("/dossiers/<int:dossier_id>/history")
 def history(dossier_id: int):
     """Every step of a dossier, oldest first."""
-    return jsonify([serializers.transition(t) for t in services.dossier_history(g.db, g.user, dossier_id)])
+    return jsonify([serializers.transition(t) for t in dossiers.dossier_history(g.db, g.user, dossier_id)])
 
 
 @bp.get("/documents/<int:document_id>")
 def document(document_id: int):
     """A generated document's metadata."""
-    return jsonify(serializers.document(services.get_document(g.db, g.user, document_id)))
+    return jsonify(serializers.document(visibility.get_document(g.db, g.user, document_id)))
 
 
 @bp.get("/documents/<int:document_id>/file")
 def document_download(document_id: int):
     """The document as .docx (default) or .pdf."""
     fmt = request.args.get("format", "docx")
-    return document_file(services.get_document(g.db, g.user, document_id), fmt)
+    return document_file(visibility.get_document(g.db, g.user, document_id), fmt)

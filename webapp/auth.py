@@ -1,5 +1,7 @@
-"""Login and logout."""
+"""Login and logout, over `workflows.accounts`."""
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -7,10 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from storage.db import write_session
-from storage.models import User
-from webapp import LoginUser, ratelimit
+from webapp import LoginUser
 from workflows import accounts
+from workflows.errors import TooManyAttempts, Unauthorized
 
 bp = Blueprint("auth", __name__)
 
@@ -20,36 +21,41 @@ class LoginForm(FlaskForm):
     password = PasswordField("Mật khẩu", validators=[DataRequired("Nhập mật khẩu.")])
 
 
+def safe_next(target: str | None) -> str:
+    """`next=` only when it is a path of this site: no scheme, no host, no backslash or control character
+    (browsers drop tabs and newlines, so "/\\t/evil.example" would become "//evil.example")."""
+    target = target or ""
+    if (not target.startswith("/") or "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target)
+            or target.startswith("//")):
+        return url_for("pages.inbox")
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else url_for("pages.inbox")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Sign in with a username and password."""
     form = LoginForm()
     if form.validate_on_submit():
-        address = request.remote_addr or ""
         try:
-            ratelimit.check(form.username.data, address)
-        except ratelimit.TooManyAttempts as exc:
+            user = accounts.sign_in(g.db, form.username.data, form.password.data, request.remote_addr or "")
+        except TooManyAttempts as exc:
             flash(exc.message, "error")
             return render_template("login.html", form=form), 429
-        user = accounts.authenticate(g.db, form.username.data, form.password.data)
-        if user is None:
-            ratelimit.failed(form.username.data, address)
-            flash("Sai tên đăng nhập hoặc mật khẩu.", "error")
-        else:
-            ratelimit.succeeded(form.username.data)
-            session.clear()                 # a fresh session at every login
-            login_user(LoginUser(user))
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("pages.inbox"))
+        except Unauthorized as exc:
+            flash(exc.message, "error")
+            return render_template("login.html", form=form)
+        session.clear()                 # a fresh session at every login
+        login_user(LoginUser(user))
+        return redirect(safe_next(request.args.get("next")))
     return render_template("login.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out: this session ends and every other session of the user is invalidated."""
-    with write_session() as s:
-        s.get(User, current_user.id).session_version += 1
+    """Sign out: this session ends and every other session and token of the user is invalidated."""
+    accounts.sign_out(current_user.id)
     logout_user()
     session.clear()
     flash("Đã đăng xuất.", "info")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from workflows.text import thousands
+
 PALETTE = ("#12355b", "#b3261e", "#1b6e3a", "#8a5a00", "#5d6875", "#3d6fa8")
 ROW_H, LABEL_W, BAR_W, VALUE_W = 26, 230, 300, 70
 
@@ -24,14 +26,10 @@ def bars(title: str, items: list[tuple[str, int]], color: str = PALETTE[0]) -> M
             f'<rect x="{LABEL_W}" y="{y + 4}" width="{BAR_W}" height="{ROW_H - 8}" fill="#eef2f6"/>'
             f'<rect x="{LABEL_W}" y="{y + 4}" width="{w}" height="{ROW_H - 8}" fill="{color}"/>'
             f'<text x="{LABEL_W + BAR_W + 8}" y="{y + 17}" font-size="13" font-weight="bold" fill="#12355b">'
-            f'{_num(value)}</text></g>')
+            f'{thousands(value)}</text></g>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
 def _short(label: str, limit: int = 34) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
-
-
-def _num(value: int) -> str:
-    return f"{value:,}".replace(",", ".")

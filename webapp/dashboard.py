@@ -6,28 +6,19 @@ import io
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from storage.db import read_session
 from webapp import charts
 from webapp.downloads import document_file, download_name
-from workflows import criteria, deadlines, exports, services, stats, summary
+from workflows import criteria, deadlines, dossiers, exports, machine, stats, summary, visibility
 from workflows import search as searching
 from workflows.errors import Invalid
 from workflows.fields import FIELD_LABELS, METRICS
 
 bp = Blueprint("dashboard", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-INBOX_FLAG_ROLES = ("police", "chairman", "admin")
 
 
 def me():
-    return services.actor(g.db, current_user.id)
-
-
-def _officer():
-    user = me()
-    if user.role not in stats.DASHBOARD_ROLES:
-        abort(403)
-    return user
+    return visibility.actor(g.db, current_user.id)
 
 
 def _board(user, year: int | None) -> stats.Dashboard:
@@ -38,22 +29,21 @@ def _board(user, year: int | None) -> stats.Dashboard:
         year = known[0]
     if year not in known:
         abort(404)
-    return stats.build(g.db, user, year, services.today())
+    return stats.build(g.db, user, year, dossiers.today())
 
 
 @bp.get("/dashboard")
 @login_required
 def show():
     """Where the commune (or the province) stands this year, at a glance; printable."""
-    user = _officer()
+    user = me()
     board = _board(user, request.args.get("year", type=int))
     return render_template(
         "dashboard/show.html", board=board, user=user, years=stats.years(g.db, user), charts=_charts(board),
         metrics=METRICS, labels=FIELD_LABELS, note=stats.COUNTED_NOTE,
         official=board.totals(), provisional=board.totals(provisional=True),
         assessments=criteria.assess([r for r in board.rows if r.provisional]),
-        proposals=criteria.proposals(board.rows), reports=summary.listing(g.db, user, board.year),
-        may_issue=user.role in summary.ISSUING_ROLES)
+        proposals=criteria.proposals(board.rows), reports=summary.listing(g.db, user, board.year))
 
 
 def _charts(board: stats.Dashboard) -> dict:
@@ -70,7 +60,7 @@ def _charts(board: stats.Dashboard) -> dict:
 @login_required
 def export_xlsx(year: int):
     """Every dashboard table in one workbook."""
-    board = _board(_officer(), year)
+    board = _board(me(), year)
     return send_file(io.BytesIO(exports.to_xlsx(board)), mimetype=XLSX, as_attachment=True,
                      download_name=download_name(f"tong-hop-thi-dua-{year}", "xlsx"))
 
@@ -82,7 +72,7 @@ def export_csv(year: int):
     name = request.args.get("table", "units")
     if name not in exports.TABLES:
         raise Invalid("Bảng phải là một trong: " + ", ".join(exports.TABLES) + ".", "table")
-    board = _board(_officer(), year)
+    board = _board(me(), year)
     return send_file(io.BytesIO(exports.to_csv(board, name)), mimetype="text/csv; charset=utf-8",
                      as_attachment=True, download_name=download_name(f"{name}-{year}", "csv"))
 
@@ -111,25 +101,17 @@ def search():
     query = (request.args.get("q") or "").strip()
     results = []
     if query:
-        user = me()
         searching.catch_up()
-        with read_session() as session:          # a fresh snapshot that sees what catch_up just indexed
-            results = searching.find(session, user, query)
+        results = searching.find(g.db, me(), query)
     return render_template("dashboard/search.html", query=query, results=results)
-
-
-@bp.app_template_filter("vn_num")
-def vn_num(value) -> str:
-    """1234567 → “1.234.567”; None → empty."""
-    return "" if value is None else f"{value:,}".replace(",", ".")
 
 
 @bp.app_context_processor
 def _inbox_flags():
     """`late_units()` for the inbox include: the dossiers the daily check flagged as overdue."""
     def late_units() -> list[deadlines.Late]:
-        if not current_user.is_authenticated or current_user.role not in INBOX_FLAG_ROLES:
+        if not current_user.is_authenticated or not machine.may(current_user.role, "see_overdue_flags"):
             return []
-        return deadlines.flagged(g.db, services.visible_dossiers(me()), services.today())
+        return deadlines.flagged(g.db, visibility.visible_dossiers(me()), dossiers.today())
 
     return {"late_units": late_units}

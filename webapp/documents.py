@@ -10,14 +10,14 @@ from sqlalchemy import select
 from storage.files import store
 from storage.models import Document
 from webapp.downloads import document_file, download_name
-from workflows import services
+from workflows import visibility
 from workflows.errors import Conflict
 
 bp = Blueprint("documents", __name__)
 
 
 def me():
-    return services.actor(g.db, current_user.id)
+    return visibility.actor(g.db, current_user.id)
 
 
 @bp.get("/documents")
@@ -25,7 +25,7 @@ def me():
 def index():
     """Every document the user may see, newest first."""
     kind = request.args.get("kind") or None
-    stmt = services.visible_documents(me())
+    stmt = visibility.visible_documents(me())
     if kind:
         stmt = stmt.where(Document.kind == kind)
     return render_template("documents/index.html", docs=g.db.scalars(stmt.limit(500)).all(), kind=kind)
@@ -36,14 +36,14 @@ def index():
 def show(document_id: int):
     """A document with its downloads (and, for a decision, its certificates)."""
     user = me()
-    doc = services.get_document(g.db, user, document_id)
+    doc = visibility.get_document(g.db, user, document_id)
     return render_template("documents/show.html", doc=doc, children=_certificates(user, doc))
 
 
 def _certificates(user, decision: Document) -> list[Document]:
     """The giấy khen of a decision that this user may see."""
     rows = g.db.scalars(select(Document).where(Document.parent_id == decision.id).order_by(Document.id))
-    return [c for c in rows if services.may_see_document(g.db, user, c)]
+    return [c for c in rows if visibility.may_see_document(g.db, user, c)]
 
 
 @bp.get("/documents/<int:document_id>/file")
@@ -51,7 +51,7 @@ def _certificates(user, decision: Document) -> list[Document]:
 def download(document_id: int):
     """Download as .docx or .pdf."""
     fmt = request.args.get("format", "docx")
-    return document_file(services.get_document(g.db, me(), document_id), fmt)
+    return document_file(visibility.get_document(g.db, me(), document_id), fmt)
 
 
 @bp.get("/documents/<int:document_id>/certificates.pdf")
@@ -61,7 +61,7 @@ def print_certificates(document_id: int):
     import doc_templates
 
     user = me()
-    decision = services.get_document(g.db, user, document_id)
+    decision = visibility.get_document(g.db, user, document_id)
     certs = _certificates(user, decision)
     if not certs or any(c.pdf_sha256 is None for c in certs):
         raise Conflict("Bản PDF của các giấy khen đang được tạo, vui lòng thử lại sau ít phút.")

@@ -12,7 +12,7 @@ from webapp import serializers
 from webapp.api import save_and_submit
 from webapp.downloads import report_file
 from webapp.forms import optional_int
-from workflows import services
+from workflows import dossiers, visibility
 from workflows.errors import Invalid, NotFound
 from workflows.fields import FIELD_LABELS, METRICS, RATINGS, STRING_FIELDS
 from workflows.machine import STATES
@@ -22,7 +22,7 @@ PAGE_SIZE = 50
 
 
 def me():
-    return services.actor(g.db, current_user.id)
+    return visibility.actor(g.db, current_user.id)
 
 
 @bp.get("/dossiers")
@@ -30,7 +30,7 @@ def me():
 def index():
     """All dossiers the user may see, filtered by state, unit and year."""
     user = me()
-    stmt = services.visible_dossiers(user).order_by(Dossier.id)
+    stmt = visibility.visible_dossiers(user).order_by(Dossier.id)
     state = request.args.get("state") or None
     unit_id = request.args.get("unit_id", type=int)
     campaign_id = request.args.get("campaign_id", type=int)
@@ -47,9 +47,9 @@ def index():
     rows = g.db.scalars(stmt.options(joinedload(Dossier.unit), joinedload(Dossier.campaign))
                         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("dossiers/index.html", dossiers=rows, states=STATES, total=total, page=page,
-                           pages=max(1, -(-total // PAGE_SIZE)), report_status=services.latest_report_status(
+                           pages=max(1, -(-total // PAGE_SIZE)), report_status=dossiers.latest_report_status(
                                g.db, [d.id for d in rows]),
-                           units=services.unit_choices(g.db, user), campaigns=campaigns,
+                           units=visibility.unit_choices(g.db, user), campaigns=campaigns,
                            selected={"state": state, "unit_id": unit_id, "campaign_id": campaign_id})
 
 
@@ -58,7 +58,7 @@ def index():
 def new():
     """Register a unit for a campaign year, with its targets."""
     user = me()
-    units = services.visible_units(g.db, user)
+    units = visibility.visible_units(g.db, user)
     campaigns = g.db.scalars(select(Campaign).where(Campaign.commune_id == user.commune_id)
                              .order_by(Campaign.year.desc())).all()
     if request.method == "GET" and user.role == "unit_staff" and campaigns:
@@ -69,7 +69,7 @@ def new():
             return redirect(url_for(".show", dossier_id=existing))
     if request.method == "POST":
         targets = {k: optional_int(request.form.get(f"target_{k}"), FIELD_LABELS[k]) for k in METRICS}
-        dossier_id = services.register(user.id, request.form.get("unit_id", type=int),
+        dossier_id = dossiers.register(user.id, request.form.get("unit_id", type=int),
                                        request.form.get("campaign_id", type=int),
                                        {k: v for k, v in targets.items() if v is not None})
         flash("Đã đăng ký thi đua; bản đăng ký đã được tạo.", "success")
@@ -83,11 +83,11 @@ def new():
 def show(dossier_id: int):
     """The dossier: state, actions, reports with fields, nominees, documents, timeline."""
     user = me()
-    dossier = services.get_dossier(g.db, user, dossier_id)
+    dossier = visibility.get_dossier(g.db, user, dossier_id)
     report = dossier.reports[-1] if dossier.reports else None
     return render_template("dossiers/show.html", d=dossier, report=report, user=user,
-                           actions=services.allowed_actions(user, dossier),
-                           documents=services.dossier_documents(g.db, dossier.id),
+                           actions=visibility.allowed_actions(user, dossier),
+                           documents=dossiers.dossier_documents(g.db, dossier.id),
                            may_correct=_may_correct(user, dossier, report),
                            string_fields=STRING_FIELDS, metrics=METRICS, ratings=RATINGS)
 
@@ -104,9 +104,9 @@ def _may_correct(user, dossier, report) -> bool:
 def upload(dossier_id: int):
     """Upload the report file (PDF or images); it is read in the background."""
     user = me()
-    dossier = services.get_dossier(g.db, user, dossier_id)
+    dossier = visibility.get_dossier(g.db, user, dossier_id)
     if request.method == "POST":
-        services.check_may_submit(user.id, dossier_id)
+        dossiers.check_may_submit(user.id, dossier_id)
         file = request.files.get("file")
         if file is None or not file.filename:
             raise Invalid("Chưa chọn tệp báo cáo.", "file")
@@ -124,7 +124,7 @@ def upload(dossier_id: int):
 @login_required
 def report_status(report_id: int):
     """Progress of a report's reading, polled by the page."""
-    report = services.get_report(g.db, me(), report_id)
+    report = visibility.get_report(g.db, me(), report_id)
     return jsonify(id=report.id, status=report.status, done=report.progress_done, total=report.pages,
                    error=report.error)
 
@@ -133,14 +133,14 @@ def report_status(report_id: int):
 @login_required
 def report_download(report_id: int):
     """The uploaded file, as it was received."""
-    return report_file(services.get_report(g.db, me(), report_id))
+    return report_file(visibility.get_report(g.db, me(), report_id))
 
 
 @bp.get("/reports/<int:report_id>/pages/<int:page>.png")
 @login_required
 def report_page(report_id: int, page: int):
     """A page of the uploaded file as an image, for checking the extracted fields."""
-    report = services.get_report(g.db, me(), report_id)
+    report = visibility.get_report(g.db, me(), report_id)
     if not 1 <= page <= report.pages:
         raise NotFound("Không có trang này.")
     return send_file(previews.page_png(report.sha256, report.mime, page), mimetype="image/png", max_age=86400)
@@ -151,8 +151,8 @@ def report_page(report_id: int, page: int):
 def correct(report_id: int):
     """Save the clerk's or police's corrections as a new version of the fields."""
     user = me()
-    report = services.get_report(g.db, user, report_id)
-    services.correct_fields(user.id, report_id, _fields_from_form(request.form))
+    report = visibility.get_report(g.db, user, report_id)
+    dossiers.correct_fields(user.id, report_id, _fields_from_form(request.form))
     flash("Đã lưu phiên bản sửa của các trường.", "success")
     return redirect(url_for(".show", dossier_id=report.dossier_id))
 
@@ -177,8 +177,8 @@ def _nominees_from_form(form) -> list[dict]:
 def retry(report_id: int):
     """Run a failed reading again."""
     user = me()
-    report = services.get_report(g.db, user, report_id)
-    services.retry_report(user.id, report_id)
+    report = visibility.get_report(g.db, user, report_id)
+    dossiers.retry_report(user.id, report_id)
     flash("Đã đưa báo cáo vào hàng đợi để đọc lại.", "success")
     return redirect(url_for(".show", dossier_id=report.dossier_id))
 
@@ -188,9 +188,9 @@ def retry(report_id: int):
 def forward(dossier_id: int):
     """The police confirm the nominee list and forward the dossier to appraisal."""
     user = me()
-    dossier = services.get_dossier(g.db, user, dossier_id)
+    dossier = visibility.get_dossier(g.db, user, dossier_id)
     if request.method == "POST":
-        services.forward(user.id, dossier_id, _nominees_from_form(request.form), request.form.get("comment"))
+        dossiers.forward(user.id, dossier_id, _nominees_from_form(request.form), request.form.get("comment"))
         flash("Đã chuyển hồ sơ sang thẩm định; tờ trình đã được tạo.", "success")
         return redirect(url_for(".show", dossier_id=dossier_id))
     return render_template("dossiers/forward.html", d=dossier, report=dossier.reports[-1] if dossier.reports else None)
@@ -201,11 +201,11 @@ def forward(dossier_id: int):
 def appraise(dossier_id: int):
     """Phòng VH-XH: a verdict and a reason per nominee."""
     user = me()
-    dossier = services.get_dossier(g.db, user, dossier_id)
+    dossier = visibility.get_dossier(g.db, user, dossier_id)
     if request.method == "POST":
         verdicts = [{"nominee_id": n.id, "verdict": request.form.get(f"verdict_{n.id}"),
                      "reason": request.form.get(f"reason_{n.id}")} for n in dossier.nominees]
-        services.appraise(user.id, dossier_id, verdicts, request.form.get("comment"))
+        dossiers.appraise(user.id, dossier_id, verdicts, request.form.get("comment"))
         flash("Đã thẩm định hồ sơ; biên bản thẩm định đã được tạo.", "success")
         return redirect(url_for(".show", dossier_id=dossier_id))
     return render_template("dossiers/appraise.html", d=dossier)
@@ -215,7 +215,7 @@ def appraise(dossier_id: int):
 @login_required
 def return_(dossier_id: int):
     """Send the dossier back to the unit with a reason."""
-    services.return_dossier(me().id, dossier_id, request.form.get("comment"))
+    dossiers.return_dossier(me().id, dossier_id, request.form.get("comment"))
     flash("Đã trả hồ sơ về đơn vị.", "success")
     return redirect(url_for(".show", dossier_id=dossier_id))
 
@@ -224,7 +224,7 @@ def return_(dossier_id: int):
 @login_required
 def reject(dossier_id: int):
     """The Chairman declines the dossier, with a reason."""
-    services.reject(me().id, dossier_id, request.form.get("comment"))
+    dossiers.reject(me().id, dossier_id, request.form.get("comment"))
     flash("Đã ghi nhận không phê duyệt hồ sơ.", "success")
     return redirect(url_for(".show", dossier_id=dossier_id))
 
@@ -234,4 +234,4 @@ def reject(dossier_id: int):
 def as_json(dossier_id: int):
     """The dossier as the API shapes it (used by the page's live refresh)."""
     user = me()
-    return jsonify(serializers.dossier(g.db, user, services.get_dossier(g.db, user, dossier_id)))
+    return jsonify(serializers.dossier(g.db, user, visibility.get_dossier(g.db, user, dossier_id)))

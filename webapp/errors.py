@@ -7,13 +7,12 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from extractors.probe import ProbeError, UnsupportedType
-from webapp.ratelimit import TooManyAttempts
 from workflows import errors as wf
 
 log = logging.getLogger(__name__)
 
 STATUS = [
-    (TooManyAttempts, 429), (wf.Unauthorized, 401), (wf.NotFound, 404), (wf.UnknownAction, 404), (wf.Forbidden, 403),
+    (wf.TooManyAttempts, 429), (wf.Unauthorized, 401), (wf.NotFound, 404), (wf.UnknownAction, 404), (wf.Forbidden, 403),
     (wf.WrongState, 409), (wf.Conflict, 409), (wf.CommentRequired, 422), (wf.Invalid, 422),
     (UnsupportedType, 415), (ProbeError, 422),
 ]

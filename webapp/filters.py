@@ -1,13 +1,14 @@
 """Jinja filters: Vietnamese labels and dates."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from flask import Flask
 
 from workflows.documents import UNIT_KIND_LABELS
 from workflows.fields import FIELD_LABELS
 from workflows.machine import ACTION_LABELS, ROLE_LABELS, STATE_LABELS
+from workflows.text import thousands
 
 DOC_KIND_LABELS = {
     "dang_ky": "Bản đăng ký thi đua", "to_trinh": "Tờ trình đề nghị khen thưởng",
@@ -23,8 +24,7 @@ VERDICT_LABELS = {"accepted": "Đủ điều kiện", "refused": "Không đủ �
 def vn_datetime(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return aware.astimezone().strftime("%d/%m/%Y %H:%M")
+    return moment.astimezone().strftime("%d/%m/%Y %H:%M")      # aware: storage.models.UTCDateTime
 
 
 def vn_date(day: date | None) -> str:
@@ -42,4 +42,5 @@ def register_filters(app: Flask) -> None:
         app.add_template_filter(lambda v, t=table: t.get(v, v if v is not None else ""), name)
     app.add_template_filter(vn_datetime, "vn_datetime")
     app.add_template_filter(vn_date, "vn_date")
+    app.add_template_filter(thousands, "vn_num")
     app.jinja_env.globals.update(STATE_LABELS=STATE_LABELS, UNIT_KIND_LABELS=UNIT_KIND_LABELS)

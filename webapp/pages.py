@@ -1,19 +1,19 @@
 """The home inbox (“việc cần làm”), the Chairman's batch approval and the public certificate check."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from storage.models import Campaign, Document, Dossier, Unit
 from webapp.forms import int_list
-from workflows import services
+from workflows import dossiers, machine, visibility
 
 bp = Blueprint("pages", __name__)
 
 
 def me():
-    return services.actor(g.db, current_user.id)
+    return visibility.actor(g.db, current_user.id)
 
 
 def latest_campaign(user) -> Campaign | None:
@@ -28,13 +28,13 @@ def inbox():
     user = me()
     campaign = latest_campaign(user)
     unregistered = []
-    if campaign and user.role in ("unit_staff", "police"):
-        registered = set(g.db.scalars(services.visible_dossiers(user).where(Dossier.campaign_id == campaign.id)
+    if campaign and machine.may(user.role, "register"):
+        registered = set(g.db.scalars(visibility.visible_dossiers(user).where(Dossier.campaign_id == campaign.id)
                                       .with_only_columns(Dossier.unit_id)))
-        unregistered = [u for u in services.visible_units(g.db, user) if u.id not in registered]
-    return render_template("inbox.html", todo=services.inbox(g.db, user), unregistered=unregistered,
-                           campaign=campaign, failed=services.failed_reports(g.db, user),
-                           counts=services.count_by_state(g.db, user))
+        unregistered = [u for u in visibility.visible_units(g.db, user) if u.id not in registered]
+    return render_template("inbox.html", todo=dossiers.inbox(g.db, user), unregistered=unregistered,
+                           campaign=campaign, failed=dossiers.failed_reports(g.db, user),
+                           counts=dossiers.count_by_state(g.db, user))
 
 
 @bp.route("/approvals", methods=["GET", "POST"])
@@ -42,18 +42,16 @@ def inbox():
 def approvals():
     """The Chairman approves several appraised dossiers with one decision."""
     user = me()
-    if user.role != "chairman":
-        abort(403)
     if request.method == "POST":
         ids = int_list(request.form.getlist("dossier_ids"))
         if not ids:
             flash("Chọn ít nhất một hồ sơ để phê duyệt.", "error")
             return redirect(url_for(".approvals"))
-        decision_id, docs = services.approve(user.id, ids, request.form.get("comment"))
+        decision_id, docs = dossiers.approve(user.id, ids, request.form.get("comment"))
         flash(f"Đã phê duyệt {len(ids)} hồ sơ; đã tạo quyết định và {len(docs) - 1} giấy khen.", "success")
         return redirect(url_for("documents.show", document_id=decision_id))
-    stmt = services.visible_dossiers(user).where(Dossier.state == "appraised").order_by(Dossier.id)
-    rows = [(d, services.allowed_actions(user, d)) for d in g.db.scalars(stmt)]
+    stmt = visibility.visible_dossiers(user).where(Dossier.state == "appraised").order_by(Dossier.id)
+    rows = [(d, visibility.allowed_actions(user, d)) for d in g.db.scalars(stmt)]
     return render_template("approvals.html", rows=rows)
 
 

@@ -3,29 +3,23 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, send_file, url_for
+from flask import Blueprint, flash, g, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from storage.models import Document
 from webapp.downloads import download_name
-from workflows import printing, services
+from workflows import printing, visibility
 
 bp = Blueprint("printing", __name__, url_prefix="/printing")
-
-
-def _staff_only() -> None:
-    if current_user.role not in printing.PRINT_ROLES:
-        abort(403)
 
 
 @bp.get("/")
 @login_required
 def index():
     """The decisions with their certificates and the state of their PDFs, newest first."""
-    _staff_only()
-    user = services.actor(g.db, current_user.id)
-    stmt = services.visible_documents(user).where(Document.kind == "quyet_dinh").limit(100)
+    user = visibility.actor(g.db, current_user.id)
+    stmt = visibility.visible_documents(user).where(Document.kind == "quyet_dinh").limit(100)
     rows = [(d, printing.progress(g.db, d.id)) for d in g.db.scalars(stmt)]
     return render_template("admin/printing_index.html", rows=rows)
 
@@ -36,7 +30,7 @@ def show(decision_id: int):
     """One decision: PDF progress, print all certificates, print onto phôi, retry the PDFs."""
     decision = printing.decision_for_print(g.db, current_user.id, decision_id)
     certs = g.db.scalars(select(Document).where(Document.parent_id == decision.id).order_by(Document.id)).all()
-    commune_id = services.actor(g.db, current_user.id).commune_id
+    commune_id = visibility.actor(g.db, current_user.id).commune_id
     return render_template("admin/printing.html", decision=decision, certs=certs,
                            progress=printing.progress(g.db, decision.id), offsets=printing.offsets(g.db, commune_id))
 

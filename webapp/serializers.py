@@ -1,7 +1,7 @@
 """Rows → the JSON shapes of spec/api.md."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
@@ -12,13 +12,14 @@ LIST_LOAD = (joinedload(Dossier.unit),
              selectinload(Dossier.reports).options(defer(Report.text), defer(Report.provenance),
                                                    defer(Report.quality)).selectinload(Report.corrections),
              selectinload(Dossier.nominees), selectinload(Dossier.transitions))
-from workflows import services
+from workflows import visibility
+from workflows.dossiers import dossier_documents
 
 
 def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+    return moment.isoformat()            # aware: storage.models.UTCDateTime
 
 
 def report(r: Report, full: bool = False) -> dict:
@@ -59,14 +60,14 @@ def dossiers(session: Session, user: User, rows: list[Dossier]) -> list[dict]:
 def dossier(session: Session, user: User, d: Dossier, documents: list[dict] | None = None) -> dict:
     if documents is None:
         documents = [{"id": doc.id, "kind": doc.kind, "number": doc.number}
-                     for doc in services.dossier_documents(session, d.id)]
+                     for doc in dossier_documents(session, d.id)]
     return {
         "id": d.id,
         "unit": {"id": d.unit.id, "name": d.unit.name, "kind": d.unit.kind},
         "campaign_id": d.campaign_id,
         "state": d.state,
         "targets": d.targets or {},
-        "allowed_actions": services.allowed_actions(user, d),
+        "allowed_actions": visibility.allowed_actions(user, d),
         "reports": [report(r) for r in d.reports],
         "nominees": [nominee(n) for n in d.nominees],
         "documents": documents,

@@ -1,33 +1,48 @@
 """The IT officer's use cases: users, units, campaign years, legal bases, the numbering register."""
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 
 from sqlalchemy import select
 
-from storage.db import write_session
+from storage.db import read_session, write_session
 from storage.models import Campaign, Commune, RegisterEntry, Unit, User
-from workflows import numbering
-from workflows.accounts import hash_password
-from workflows.errors import Conflict, Forbidden, Invalid, NotFound
+from workflows import accounts, machine, numbering, visibility
+from workflows.errors import Conflict, Invalid, NotFound
+from workflows.documents import UNIT_KIND_LABELS
 from workflows.machine import ROLES
+from workflows.text import nfc
 
-UNIT_KINDS = ("school", "hamlet", "enterprise", "agency", "organisation")
+UNIT_KINDS = tuple(UNIT_KIND_LABELS)       # the vocabulary is defined once, with its labels
 
 
 def _admin(session, actor_id: int) -> User:
-    user = session.get(User, actor_id)
-    if user is None or user.role != "admin":
-        raise Forbidden("Chỉ quản trị hệ thống được thực hiện thao tác này.")
+    user = visibility.actor(session, actor_id)
+    machine.require(user, "administer")
     return user
 
 
 def _text(value, field: str, limit: int = 200) -> str:
-    value = unicodedata.normalize("NFC", (value or "").strip())
+    value = nfc(value)
     if not value or len(value) > limit:
         raise Invalid(f"“{field}” không được để trống (tối đa {limit} ký tự).", field)
     return value
+
+
+def _user(session, admin: User, user_id: int) -> User:
+    """A user the admin may manage: of its own commune (one rule: `machine.require(..., over=…)`)."""
+    user = session.get(User, user_id) if visibility.is_id(user_id) else None
+    if user is None:
+        raise NotFound("Không tìm thấy người dùng.")
+    machine.require(admin, "administer", over=user)
+    return user
+
+
+def users(session, actor_id: int) -> list[User]:
+    """The accounts this admin manages."""
+    admin = _admin(session, actor_id)
+    rows = session.scalars(select(User).where(User.commune_id == admin.commune_id).order_by(User.id))
+    return [u for u in rows if machine.within_reach(admin, u)]
 
 
 def create_user(actor_id: int, *, username: str, full_name: str, password: str, role: str,
@@ -36,41 +51,51 @@ def create_user(actor_id: int, *, username: str, full_name: str, password: str, 
         admin = _admin(session, actor_id)
         if role not in ROLES:
             raise Invalid("Vai trò không hợp lệ.", "role")
-        if len(password or "") < 8:
-            raise Invalid("Mật khẩu cần ít nhất 8 ký tự.", "password")
-        if role == "unit_staff" and not unit_id:
-            raise Invalid("Cán bộ đơn vị phải gắn với một đơn vị.", "unit_id")
         username = _text(username, "username", 60).lower()
+        accounts.check_password(password, username)
+        if role == "unit_staff":
+            unit = session.get(Unit, unit_id) if visibility.is_id(unit_id) else None
+            if unit is None:
+                raise Invalid("Cán bộ đơn vị phải gắn với một đơn vị.", "unit_id")
+            machine.require(admin, "administer", over=unit)
+        user = User(username=username, full_name=_text(full_name, "full_name"),
+                    password_hash=accounts.hash_password(password), role=role,
+                    unit_id=unit_id if role == "unit_staff" else None, commune_id=admin.commune_id,
+                    title=nfc(title), signs_as_deputy=signs_as_deputy)
+        machine.require(admin, "administer", over=user)     # a province reader is not the commune's to make
         if session.scalar(select(User).where(User.username == username)):
             raise Conflict(f"Tên đăng nhập “{username}” đã tồn tại.")
-        user = User(username=username, full_name=_text(full_name, "full_name"), password_hash=hash_password(password),
-                    role=role, unit_id=unit_id if role == "unit_staff" else None, commune_id=admin.commune_id,
-                    title=(title or "").strip() or None, signs_as_deputy=signs_as_deputy)
         session.add(user)
         session.flush()
         return user.id
 
 
 def set_password(actor_id: int, user_id: int, password: str) -> None:
+    """A new password; every session and API token of the user ends."""
     with write_session() as session:
-        _admin(session, actor_id)
-        if len(password or "") < 8:
-            raise Invalid("Mật khẩu cần ít nhất 8 ký tự.", "password")
-        user = session.get(User, user_id) or _missing()
-        user.password_hash, user.session_version = hash_password(password), user.session_version + 1
+        user = _user(session, _admin(session, actor_id), user_id)
+        user.password_hash = accounts.hash_password(accounts.check_password(password, user.username))
+        accounts.end_sessions(session, user)
 
 
 def set_active(actor_id: int, user_id: int, active: bool) -> None:
+    """Lock an account (its sessions and tokens end) or unlock it (failed sign-ins are forgotten too)."""
     with write_session() as session:
-        _admin(session, actor_id)
+        user = _user(session, _admin(session, actor_id), user_id)
         if user_id == actor_id and not active:
             raise Conflict("Không thể tự khóa tài khoản của mình.")
-        user = session.get(User, user_id) or _missing()
-        user.active, user.session_version = active, user.session_version + 1
+        user.active = active
+        accounts.end_sessions(session, user)
+        username = user.username
+    if active:
+        accounts.unlock(username)
 
 
-def _missing():
-    raise NotFound("Không tìm thấy.")
+def unlock_sign_in(actor_id: int, user_id: int) -> None:
+    """Forget the user's failed sign-ins, from every address (the lock by too many wrong passwords)."""
+    with read_session() as session:
+        username = _user(session, _admin(session, actor_id), user_id).username
+    accounts.unlock(username)
 
 
 def create_unit(actor_id: int, name: str, kind: str) -> int:
@@ -105,15 +130,16 @@ def save_commune_texts(actor_id: int, legal_bases: list[str], award_reason: str 
     with write_session() as session:
         admin = _admin(session, actor_id)
         commune = session.get(Commune, admin.commune_id)
-        commune.legal_bases = [unicodedata.normalize("NFC", line.strip()) for line in legal_bases if line.strip()]
-        commune.award_reason = unicodedata.normalize("NFC", (award_reason or "").strip()) or None
-        commune.chairman_name = (chairman_name or "").strip() or None
+        commune.legal_bases = [line for line in map(nfc, legal_bases) if line]
+        commune.award_reason = nfc(award_reason)
+        commune.chairman_name = nfc(chairman_name)
 
 
 def cancel_number(actor_id: int, entry_id: int, note: str) -> None:
     with write_session() as session:
         admin = _admin(session, actor_id)
-        entry = session.get(RegisterEntry, entry_id)
-        if entry is None or entry.register.commune_id != admin.commune_id:
+        entry = session.get(RegisterEntry, entry_id) if visibility.is_id(entry_id) else None
+        if entry is None:
             raise NotFound("Không tìm thấy số này trong sổ.")
+        machine.require(admin, "administer", over=entry.register)
         numbering.cancel(session, entry_id, _text(note, "note", 500))

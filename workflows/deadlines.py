@@ -63,7 +63,7 @@ def late_dossiers(session: Session, dossiers: Select, on: date) -> list[Late]:
 
 def mark_overdue(on: date | None = None) -> tuple[int, int]:
     """Flag every dossier now overdue and clear flags of dossiers that moved on; returns (flagged, cleared)."""
-    from workflows.services import today
+    from workflows.dossiers import today
 
     on = on or today()
     every = select(Dossier).join(Unit, Unit.id == Dossier.unit_id)

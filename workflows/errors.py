@@ -1,25 +1,67 @@
-"""Errors the use cases raise; the web layer maps each class to one HTTP status, once."""
-from workflows.machine import CommentRequired, Forbidden, TransitionError, UnknownAction, WrongState
+"""Errors the use cases raise; the web layer maps each class to one HTTP status, once (webapp/errors.py).
 
-__all__ = ["WorkflowError", "NotFound", "Forbidden", "WrongState", "Conflict", "Invalid", "CommentRequired",
-           "UnknownAction", "TransitionError", "Unauthorized"]
+Pure: imports nothing but the standard library, so `machine` may raise them too.
 
-WorkflowError = TransitionError
+    WorkflowError
+    ├── TransitionError      an action the workflow table refuses
+    │   ├── UnknownAction, WrongState, CommentRequired
+    ├── Forbidden            the role lacks the capability or the step
+    ├── NotFound, Conflict, Invalid, Unauthorized
+    └── TooManyAttempts      sign-in rate limit
+"""
+from __future__ import annotations
+
+__all__ = ["WorkflowError", "TransitionError", "NotFound", "Forbidden", "WrongState", "Conflict", "Invalid",
+           "CommentRequired", "UnknownAction", "Unauthorized", "TooManyAttempts"]
 
 
-class NotFound(TransitionError):
+class WorkflowError(Exception):
+    """Anything a use case refuses; `code` is the API's error code, `message` the Vietnamese text."""
+
+    code = "not_allowed"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class TransitionError(WorkflowError):
+    """An action the workflow table does not allow now."""
+
+
+class UnknownAction(TransitionError):
+    code = "unknown_action"
+
+
+class WrongState(TransitionError):
+    code = "invalid_state"
+
+
+class CommentRequired(TransitionError):
+    code = "comment_required"
+
+
+class Forbidden(WorkflowError):
+    code = "forbidden"
+
+
+class NotFound(WorkflowError):
     code = "not_found"
 
 
-class Conflict(TransitionError):
+class Conflict(WorkflowError):
     code = "conflict"
 
 
-class Unauthorized(TransitionError):
+class Unauthorized(WorkflowError):
     code = "unauthorized"
 
 
-class Invalid(TransitionError):
+class TooManyAttempts(WorkflowError):
+    code = "too_many_requests"
+
+
+class Invalid(WorkflowError):
     """An invalid body; `field` names the offending field."""
 
     code = "invalid"

@@ -95,7 +95,7 @@ def _fail(report_id: int, message: str, final: bool = True) -> None:
 
 
 def _finish(report_id: int, result, pages: int) -> None:
-    from workflows.services import replace_nominees
+    from workflows.dossiers import replace_nominees
 
     with write_session() as session:
         report = session.get(Report, report_id)
@@ -200,9 +200,9 @@ def _pdf_failed(document_id: int, doc_ids: list[int], message: str, final: bool 
 
 def sweep() -> int:
     """Enqueue reports that were accepted while Redis was unreachable; returns how many."""
-    from workflows.services import enqueue_report
+    from workflows.dossiers import enqueue_report
 
-    from workflows.services import enqueue_pdf
+    from workflows.dossiers import enqueue_pdf
 
     stale = utcnow() - timedelta(minutes=30)
     with read_session() as session:

@@ -1,10 +1,15 @@
-"""The dossier's life as one table: which action, from which state, by which role, leads where.
+"""The dossier's life as one table: which action, from which state, by which role, leads where;
+and beside it, who may do what outside the dossier's steps (`CAPABILITIES`, `may`).
 
-Pure: imports nothing but the standard library.
+Pure: imports nothing but the standard library and `workflows.errors`.
 """
 from __future__ import annotations
 
 from typing import NamedTuple
+
+from workflows.errors import (
+    CommentRequired, Forbidden, NotFound, UnknownAction, WrongState,
+)
 
 STATES = ("registered", "report_submitted", "under_appraisal", "returned", "appraised", "approved", "rejected")
 ROLES = ("unit_staff", "police", "vhxh", "chairman", "admin", "province")
@@ -38,6 +43,26 @@ TRANSITIONS: dict[tuple[str | None, str], Step] = {
 
 ACTIONS = tuple(dict.fromkeys(action for _, action in TRANSITIONS))
 
+OFFICERS = frozenset({"police", "vhxh", "chairman", "admin"})     # the commune's officers
+ABOVE_COMMUNE = frozenset({"province"})                            # roles whose reach is wider than a commune
+
+
+def _steps_of(action: str) -> frozenset[str]:
+    return frozenset(role for (_, a), step in TRANSITIONS.items() if a == action for role in step.roles)
+
+
+# Who may do what: every dossier step (read off TRANSITIONS, so the two cannot disagree) and the rest.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    **{action: _steps_of(action) for action in ACTIONS},
+    "retry_reading":      frozenset({"unit_staff", "police", "admin"}),
+    "see_dashboard":      OFFICERS | ABOVE_COMMUNE,
+    "see_overdue_flags":  frozenset({"police", "chairman", "admin"}),
+    "print_certificates": OFFICERS,
+    "issue_summary":      frozenset({"police"}) | ABOVE_COMMUNE,
+    "read_summary":       OFFICERS | ABOVE_COMMUNE,
+    "administer":         frozenset({"admin"}),
+}
+
 STATE_LABELS = {
     "registered": "Đã đăng ký",
     "report_submitted": "Đã nộp báo cáo",
@@ -69,32 +94,6 @@ ROLE_LABELS = {
 }
 
 
-class TransitionError(Exception):
-    """An action that may not be fired; `code` maps to the HTTP status once, in the web layer."""
-
-    code = "not_allowed"
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class Forbidden(TransitionError):
-    code = "forbidden"
-
-
-class WrongState(TransitionError):
-    code = "invalid_state"
-
-
-class UnknownAction(TransitionError):
-    code = "unknown_action"
-
-
-class CommentRequired(TransitionError):
-    code = "comment_required"
-
-
 def state_label(state: str | None) -> str:
     return STATE_LABELS.get(state, "Chưa đăng ký")
 
@@ -122,3 +121,25 @@ def fire(state: str | None, action: str, role: str, comment: str | None = None) 
 def allowed_actions(state: str | None, role: str) -> list[str]:
     """The actions `role` may fire in `state`, in table order."""
     return [a for (s, a), step in TRANSITIONS.items() if s == state and role in step.roles]
+
+
+def may(role: str | None, capability: str) -> bool:
+    """Whether `role` has `capability` (an unknown capability is a programming error: KeyError)."""
+    return role in CAPABILITIES[capability]
+
+
+def within_reach(user, row) -> bool:
+    """Whether `row` (a user, unit, campaign… with a `commune_id`) lies in `user`'s commune. A user of a role
+    above the commune (a province reader) is never within a commune's reach."""
+    return row.commune_id == user.commune_id and getattr(row, "role", None) not in ABOVE_COMMUNE
+
+
+def require(user, capability: str, over=None) -> None:
+    """Raise Forbidden unless `user` has `capability`; with `over`, also unless that row is within the user's
+    reach: an existing row out of reach is NotFound (its existence is not revealed), a new one Forbidden."""
+    if not may(user.role, capability):
+        raise Forbidden(f"Vai trò {ROLE_LABELS.get(user.role, user.role)} không được thực hiện thao tác này.")
+    if over is not None and not within_reach(user, over):
+        if getattr(over, "id", None) is None:
+            raise Forbidden("Chỉ cấp tỉnh được tạo, quản lý tài khoản ngoài phạm vi xã.")
+        raise NotFound("Không tìm thấy.")

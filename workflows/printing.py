@@ -11,11 +11,10 @@ from sqlalchemy.orm import Session
 import doc_templates
 import settings
 from storage.db import read_session, write_session
-from storage.models import Document, PdfBatch, PrintSetting, User, utcnow
-from workflows import documents, queue, services, templates
-from workflows.errors import Conflict, Forbidden, Invalid, NotFound
+from storage.models import Document, PdfBatch, PrintSetting, utcnow
+from workflows import documents, machine, queue, templates, visibility
+from workflows.errors import Conflict, Invalid, NotFound
 
-PRINT_ROLES = {"police", "vhxh", "chairman", "admin"}
 MAX_OFFSET_MM = 50.0
 
 
@@ -45,9 +44,8 @@ def save_offsets(actor_id: int, x, y) -> None:
     """The admin sets how far right (x) and down (y) the text moves on the phôi, in mm."""
     x, y = _mm(x, "x"), _mm(y, "y")
     with write_session() as session:
-        admin = session.get(User, actor_id)
-        if admin is None or admin.role != "admin":
-            raise Forbidden("Chỉ quản trị hệ thống được đặt lề in phôi.")
+        admin = visibility.actor(session, actor_id)
+        machine.require(admin, "administer")
         row = session.get(PrintSetting, admin.commune_id) or PrintSetting(commune_id=admin.commune_id)
         row.phoi_offset_x_mm, row.phoi_offset_y_mm, row.updated_by_id, row.updated_at = x, y, admin.id, utcnow()
         session.add(row)
@@ -65,12 +63,9 @@ def _mm(value, field: str) -> float:
 
 def decision_for_print(session: Session, actor_id: int, document_id: int) -> Document:
     """The decision the user may print (visibility first, then role)."""
-    user = services.actor(session, actor_id)
-    if not 0 < document_id < 2 ** 31:          # beyond the database's integer range: not found, not a 500
-        raise NotFound(f"Không tìm thấy văn bản số {document_id}.")
-    doc = services.get_document(session, user, document_id)
-    if user.role not in PRINT_ROLES:
-        raise Forbidden("Vai trò này không được in giấy khen.")
+    user = visibility.actor(session, actor_id)
+    doc = visibility.get_document(session, user, document_id)
+    machine.require(user, "print_certificates")
     if doc.kind != "quyet_dinh":
         raise NotFound(f"Văn bản số {document_id} không phải quyết định khen thưởng.")
     return doc

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from storage import search as index
 from storage.db import read_session, write_session
 from storage.models import Dossier, Report, Unit
-from workflows import stats
+from workflows import visibility
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def catch_up() -> int:
 
 def find(session: Session, user, query: str, limit: int = 50) -> list[Result]:
     """The pages matching `query` in the reports `user` may see, best first."""
-    visible = stats.visible_dossiers(user).with_only_columns(Dossier.id)
+    visible = visibility.visible_dossiers(user).with_only_columns(Dossier.id)
     hits = index.search(session, query, visible, limit=limit)
     if not hits:
         return []

@@ -19,12 +19,10 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased, defer, selectinload
 
 from storage.models import Campaign, Commune, Document, DocumentDossier, Dossier, Nominee, Report, Unit
-from workflows import deadlines
+from workflows import deadlines, machine, visibility
 from workflows.documents import DEFAULT_AWARD
 from workflows.fields import FIELD_LABELS, METRICS, RATINGS
 
-PROVINCE_ROLE = "province"
-DASHBOARD_ROLES = frozenset({"police", "vhxh", "chairman", "admin", PROVINCE_ROLE})
 COUNTED_STATES = ("approved",)
 PROVISIONAL_STATES = ("report_submitted", "under_appraisal", "appraised", "approved")
 FUNNEL = (("registered", "Đã đăng ký"), ("reported", "Đã nộp báo cáo"), ("returned", "Đang bị trả lại"),
@@ -34,31 +32,9 @@ COUNTED_NOTE = ("Số liệu chính thức cộng từ báo cáo (thông tin đ�
                 "kiểm tra hoặc thẩm định. Hồ sơ bị trả lại hoặc không phê duyệt không được cộng.")
 
 
-# ---------------------------------------------------------------- scope
-def province_of(user) -> Select:
-    """The province name of the user's commune, as a scalar subquery."""
-    return select(Commune.province).where(Commune.id == user.commune_id).scalar_subquery()
-
-
-def scope_communes(user) -> Select:
-    """The ids of the communes whose figures `user` may see."""
-    if user.role == PROVINCE_ROLE:
-        return select(Commune.id).where(Commune.province == province_of(user))
-    return select(Commune.id).where(Commune.id == user.commune_id)
-
-
-def visible_dossiers(user) -> Select:
-    """services.visible_dossiers, widened to the whole province for a province user."""
-    from workflows import services
-
-    if user.role != PROVINCE_ROLE:
-        return services.visible_dossiers(user)
-    return select(Dossier).join(Unit, Dossier.unit_id == Unit.id).where(Unit.commune_id.in_(scope_communes(user)))
-
-
 def years(session: Session, user) -> list[int]:
     """The campaign years of the user's commune(s), newest first."""
-    stmt = select(Campaign.year).where(Campaign.commune_id.in_(scope_communes(user))).distinct()
+    stmt = select(Campaign.year).where(Campaign.commune_id.in_(visibility.scope_communes(user))).distinct()
     return sorted(session.scalars(stmt), reverse=True)
 
 
@@ -177,12 +153,12 @@ class Dashboard:
 
 def build(session: Session, user, year: int, on: date) -> Dashboard:
     """The dashboard of `year` for `user` (its commune, or its province's communes)."""
-    communes = list(session.scalars(select(Commune).where(Commune.id.in_(scope_communes(user)))
+    communes = list(session.scalars(select(Commune).where(Commune.id.in_(visibility.scope_communes(user)))
                                     .order_by(Commune.name)))
     names = {c.id: c.full_name for c in communes}
     units = session.execute(select(Unit.id, Unit.name, Unit.commune_id)
                             .where(Unit.commune_id.in_([c.id for c in communes])).order_by(Unit.id)).all()
-    year_dossiers = visible_dossiers(user).join(Campaign, Campaign.id == Dossier.campaign_id) \
+    year_dossiers = visibility.visible_dossiers(user).join(Campaign, Campaign.id == Dossier.campaign_id) \
         .where(Campaign.year == year)
     rows = _rows(session, year_dossiers, names)
     registered = {r.unit_id for r in rows}
@@ -191,7 +167,7 @@ def build(session: Session, user, year: int, on: date) -> Dashboard:
         unregistered=[(names[c], n) for i, n, c in units if i not in registered], rows=rows,
         awards=_awards(session, [r.dossier_id for r in rows], names),
         late=_late(rows, on),
-        province_view=user.role == PROVINCE_ROLE)
+        province_view=user.role in machine.ABOVE_COMMUNE)
 
 
 def _late(rows: list[UnitFigures], on: date) -> list[deadlines.Late]:

@@ -12,13 +12,11 @@ from sqlalchemy.orm import Session
 from storage.db import write_session
 from storage.files import store
 from storage.models import Commune, Document, SummaryReport, User
-from workflows import criteria, documents, numbering, services, stats, templates
-from workflows.errors import Forbidden, NotFound
+from workflows import criteria, documents, dossiers, machine, numbering, stats, templates, visibility
+from workflows.errors import NotFound
 from workflows.fields import FIELD_LABELS, METRICS
 
 KIND = "bao_cao_tong_hop"
-ISSUING_ROLES = frozenset({"police", stats.PROVINCE_ROLE})
-READING_ROLES = frozenset({"police", "vhxh", "chairman", "admin", stats.PROVINCE_ROLE})
 EMULATION = "Phong trào thi đua “Toàn dân bảo vệ an ninh Tổ quốc”"
 METRIC_KEYS = {str(i): key for i, key in enumerate(METRICS, 1)}       # "1".."6": the template sorts keys
 
@@ -26,20 +24,19 @@ METRIC_KEYS = {str(i): key for i, key in enumerate(METRICS, 1)}       # "1".."6"
 def issue(actor_id: int, year: int) -> int:
     """Compile, number and store the year's báo cáo tổng hợp; its PDF is made in the background."""
     with write_session() as session:
-        user = services.actor(session, actor_id)
-        if user.role not in ISSUING_ROLES:
-            raise Forbidden("Chỉ Công an xã (hoặc cấp tỉnh) lập báo cáo tổng hợp.")
+        user = visibility.actor(session, actor_id)
+        machine.require(user, "issue_summary")
         if year not in stats.years(session, user):
             raise NotFound(f"Không có đợt thi đua năm {year}.")
-        board = stats.build(session, user, year, services.today())
+        board = stats.build(session, user, year, dossiers.today())
         doc_id = _issue(session, user, board).id
-    services.enqueue_pdf(doc_id)
+    dossiers.enqueue_pdf(doc_id)
     return doc_id
 
 
 def issuer(user: User, commune: Commune) -> documents.Issuer:
     """The commune police (“CÔNG AN XÃ …” under “CÔNG AN TỈNH …”), or the provincial police."""
-    if user.role == stats.PROVINCE_ROLE:
+    if user.role in machine.ABOVE_COMMUNE:
         return documents.Issuer("BỘ CÔNG AN", f"CÔNG AN TỈNH {commune.province.upper()}", "CAT", "BC")
     return documents.Issuer(f"CÔNG AN TỈNH {commune.province.upper()}",
                             f"CÔNG AN {commune.kind.upper()} {commune.name.upper()}", "CAX", "BC")
@@ -117,10 +114,10 @@ def per_commune_units(board: stats.Dashboard) -> list[dict]:
 def visible(user: User) -> Select:
     """The báo cáo tổng hợp `user` may see: its commune's (officers), or its province's (province role)."""
     stmt = select(Document, SummaryReport).join(SummaryReport, SummaryReport.document_id == Document.id)
-    if user.role not in READING_ROLES:
+    if not machine.may(user.role, "read_summary"):
         return stmt.where(False)
-    if user.role == stats.PROVINCE_ROLE:
-        return stmt.where(SummaryReport.province == stats.province_of(user))
+    if user.role in machine.ABOVE_COMMUNE:
+        return stmt.where(SummaryReport.province == visibility.province_of(user))
     return stmt.where(SummaryReport.commune_id == user.commune_id)
 
 

@@ -72,7 +72,7 @@ def test_an_accepted_template_is_used_by_the_next_paper_and_reverting_restores_t
     from storage.db import read_session
     from storage.files import store
     from storage.models import Document
-    from workflows import services, templates
+    from workflows import dossiers, templates, visibility
 
     r = upload(web, "dang_ky", edited("dang_ky", "{{ subject }}", MARKER + " {{ subject }}"))
     assert r.status_code == 302
@@ -82,8 +82,8 @@ def test_an_accepted_template_is_used_by_the_next_paper_and_reverting_restores_t
 
     clerk = user_id("donvi01")
     with read_session() as session:
-        unit_id = services.actor(session, clerk).unit_id
-    dossier_id = services.register(clerk, unit_id, 1, {})
+        unit_id = visibility.actor(session, clerk).unit_id
+    dossier_id = dossiers.register(clerk, unit_id, 1, {})
     with read_session() as session:
         [doc] = session.scalars(select(Document).where(Document.kind == "dang_ky")).all()
         assert MARKER in text_of(store().read(doc.sha256)) and str(dossier_id) in str(doc.dossier_ids)
@@ -110,9 +110,9 @@ def test_certificate_contexts_rebuilt_from_rows_give_the_same_papers(sqlite_env)
     from storage.db import read_session
     from storage.files import store
     from storage.models import Document
-    from workflows import documents, services
+    from workflows import documents, dossiers
 
-    decision_id, _ = services.approve(user_id("chutich"), appraised_dossiers(2, nominees=2))
+    decision_id, _ = dossiers.approve(user_id("chutich"), appraised_dossiers(2, nominees=2))
     with read_session() as session:
         pairs = documents.certificate_contexts(session, session.get(Document, decision_id), settings.get().public_url)
         assert len(pairs) == 4
@@ -127,9 +127,9 @@ def test_printing_on_phoi_gives_one_merged_pdf_with_one_page_per_certificate(web
     r = web.post("/admin/print-settings", data={"csrf_token": csrf_token(web, "/admin/templates"),
                                                  "x": "4,5", "y": "-3"})
     assert r.status_code == 302
-    from workflows import services
+    from workflows import dossiers
 
-    decision_id, _ = services.approve(user_id("chutich"), appraised_dossiers(3, nominees=1))
+    decision_id, _ = dossiers.approve(user_id("chutich"), appraised_dossiers(3, nominees=1))
     assert "Đang chờ tạo PDF" in web.get(f"/printing/decisions/{decision_id}").get_data(as_text=True)
     assert "Đang chờ tạo PDF" in web.get("/printing/").get_data(as_text=True)
     sqlite_env.run_jobs()
@@ -151,9 +151,9 @@ def test_offsets_out_of_range_are_refused(web):
 
 def test_the_register_page_lists_every_number_including_cancelled_ones(web):
     from storage.db import read_session
-    from workflows import numbering, services
+    from workflows import dossiers, numbering
 
-    services.approve(user_id("chutich"), appraised_dossiers(1, nominees=2))
+    dossiers.approve(user_id("chutich"), appraised_dossiers(1, nominees=2))
     with read_session() as session:
         gk = next(e for e in numbering.entries(session, 1, 2026) if e.number == "01/GK")
     r = web.post(f"/admin/registers/{gk.id}/cancel", data={"csrf_token": csrf_token(web, "/admin/registers"),

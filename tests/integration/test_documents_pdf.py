@@ -15,9 +15,9 @@ pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOf
 
 
 def _approve(n_dossiers: int = 2, nominees: int = 2) -> int:
-    from workflows import services
+    from workflows import dossiers
 
-    decision_id, _ = services.approve(user_id("chutich"), appraised_dossiers(n_dossiers, nominees))
+    decision_id, _ = dossiers.approve(user_id("chutich"), appraised_dossiers(n_dossiers, nominees))
     return decision_id
 
 
@@ -64,10 +64,10 @@ def test_progress_is_recorded_per_chunk_and_a_second_run_changes_nothing(sqlite_
 def test_missing_libreoffice_is_a_clear_failure_and_a_retry_completes_the_pdfs(sqlite_env, monkeypatch):
     from storage.db import read_session
     from storage.models import Dossier, Transition
-    from workflows import jobs, printing, services
+    from workflows import dossiers, jobs, printing
 
     [dossier_id] = appraised_dossiers(1, nominees=2)
-    decision_id, _ = services.approve(user_id("chutich"), [dossier_id])
+    decision_id, _ = dossiers.approve(user_id("chutich"), [dossier_id])
     with monkeypatch.context() as m:
         m.setenv("PATH", "/nonexistent")
         m.setattr(jobs, "_converter_slot", None)

@@ -53,11 +53,11 @@ def test_200_threads_take_200_distinct_numbers_from_01_without_gaps(env):
 def test_200_concurrent_approvals_get_distinct_gap_free_decision_numbers(env):
     from storage.db import read_session
     from storage.models import Document, Dossier
-    from workflows import services
+    from workflows.dossiers import approve
 
     dossiers = appraised_dossiers(200)
     chairmen = [user_id("chutich"), user_id("phochutich")]
-    results = _together(200, lambda i: services.approve(chairmen[i % 2], [dossiers[i]]))
+    results = _together(200, lambda i: approve(chairmen[i % 2], [dossiers[i]]))
     with read_session() as session:
         decisions = session.scalars(select(Document).where(Document.kind == "quyet_dinh")).all()
         certs = session.scalars(select(Document).where(Document.kind == "giay_khen")).all()
@@ -83,12 +83,12 @@ def test_a_rolled_back_transaction_does_not_consume_a_number(env):
 def test_a_failed_approval_leaves_no_number_behind(env, monkeypatch):
     from storage.db import read_session
     from storage.models import Dossier, RegisterEntry
-    from workflows import documents, services
+    from workflows import documents, dossiers
 
     [dossier] = appraised_dossiers(1)
     monkeypatch.setattr(documents, "_issue_certificates", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
     with pytest.raises(OSError):
-        services.approve(user_id("chutich"), [dossier])
+        dossiers.approve(user_id("chutich"), [dossier])
     with read_session() as session:
         assert session.scalars(select(RegisterEntry)).all() == []
         assert session.get(Dossier, dossier).state == "appraised"

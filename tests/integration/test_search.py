@@ -52,7 +52,7 @@ def test_results_link_to_the_page_of_the_file(client, env):
 def test_a_corrected_field_is_found_once_saved(env):
     from storage.db import read_session
     from storage.models import Dossier
-    from workflows import demo_year, services
+    from workflows import demo_year, dossiers
 
     ids = demo_year.generate(6)                                 # the 6th dossier waits for the police's check
     with read_session() as session:
@@ -62,7 +62,7 @@ def test_a_corrected_field_is_found_once_saved(env):
         fields = {**report.current_fields, "nominees": [{"name": "Lò Thị Ước", "kind": "individual",
                                                          "position": "Công an viên", "award": None}]}
     assert not find("congan", "lo thi uoc")
-    services.correct_fields(user_id("congan"), report.id, fields)
+    dossiers.correct_fields(user_id("congan"), report.id, fields)
     hits = find("congan", "lo thi uoc")
     assert [(h.dossier_id, h.hit.page) for h in hits] == [(ids[5], 0)]
 

@@ -50,10 +50,10 @@ def test_an_account_is_locked_for_a_while_after_five_wrong_passwords(client):
     assert page.status_code == 429
 
 
-def test_an_address_is_locked_after_many_failures_on_any_accounts(client):
+def test_failures_on_other_accounts_from_one_office_address_lock_nobody_else(client):
     for i in range(30):
         client.post("/api/v1/token", json={"username": f"khong-co-{i}", "password": "sai"})
-    assert client.post("/api/v1/token", json={"username": "congan", "password": DEMO_PASSWORD}).status_code == 429
+    assert client.post("/api/v1/token", json={"username": "congan", "password": DEMO_PASSWORD}).status_code == 200
 
 
 def test_api_tokens_can_be_revoked_and_expire(client, env):

@@ -40,3 +40,11 @@ def test_targets_accept_only_metric_keys_and_non_negative_integers():
     for bad in ({"cups": 1}, {"models_count": -1}, {"models_count": True}, {"models_count": "2"}):
         with pytest.raises(Invalid):
             clean_targets(bad)
+
+
+def test_the_extractor_reads_exactly_the_metrics_the_workflow_keeps_in_order():
+    """extractors/ imports nothing of the rest, so it keeps its own list: it must stay the workflow's."""
+    from extractors.model import METRIC_KEYS
+    from workflows.fields import METRICS
+
+    assert METRIC_KEYS == METRICS

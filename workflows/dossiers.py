@@ -1,5 +1,5 @@
-"""Use cases. Each one checks visibility, role and state (in that order), writes the change and its
-audit row in one transaction, and enqueues any job only after that transaction has committed.
+"""The dossier use cases. Each one checks visibility, role and state (in that order), writes the change
+and its audit row in one transaction, and enqueues any job only after that transaction has committed.
 
 Callers pass ids, never ORM objects; the web pages and the JSON API both call these functions.
 """
@@ -9,137 +9,21 @@ import unicodedata
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 import settings
 from extractors.probe import probe
 from storage.db import read_session, write_session
 from storage.files import store
-from storage.models import (
-    Campaign, Commune, Document, DocumentDossier, Dossier, FieldCorrection, Nominee, Report, Transition, Unit, User,
-    utcnow,
-)
+from storage.models import Campaign, Document, Dossier, FieldCorrection, Nominee, Report, Transition, Unit, User, utcnow
 from storage.search import index_report
-from workflows import documents, history, machine, queue
+from workflows import documents, machine, queue
+from workflows.audit import apply, record
 from workflows.errors import Conflict, Forbidden, Invalid, NotFound
 from workflows.fields import clean, clean_nominees, clean_targets
-
-# ---------------------------------------------------------------- visibility
-def actor(session: Session, actor_id: int) -> User:
-    user = session.get(User, actor_id)
-    if user is None or not user.active:
-        raise Forbidden("Tài khoản không còn hiệu lực.")
-    return user
-
-
-def visible_dossiers(user: User) -> Select:
-    """The dossiers `user` may see: a clerk only its unit's, the commune's officers all of the commune's."""
-    stmt = select(Dossier).join(Unit, Dossier.unit_id == Unit.id)
-    if user.role == "province":         # read-only, over every commune of the user's province
-        province = select(Commune.province).where(Commune.id == user.commune_id).scalar_subquery()
-        return stmt.where(Unit.commune_id.in_(select(Commune.id).where(Commune.province == province)))
-    stmt = stmt.where(Unit.commune_id == user.commune_id)
-    if user.role == "unit_staff":
-        stmt = stmt.where(Dossier.unit_id == user.unit_id)
-    return stmt
-
-
-MAX_ID = 2**31 - 1          # an INTEGER column's range on SQLite and PostgreSQL
-
-
-def is_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
-
-
-def get_dossier(session: Session, user: User, dossier_id: int, *, lock: bool = False) -> Dossier:
-    if not is_id(dossier_id):
-        raise NotFound(f"Không tìm thấy hồ sơ số {dossier_id}.")
-    stmt = visible_dossiers(user).where(Dossier.id == dossier_id)
-    dossier = session.scalar(stmt.with_for_update(of=Dossier) if lock else stmt)
-    if dossier is None:
-        raise NotFound(f"Không tìm thấy hồ sơ số {dossier_id}.")
-    return dossier
-
-
-def get_report(session: Session, user: User, report_id: int) -> Report:
-    report = session.get(Report, report_id) if is_id(report_id) else None
-    if report is None:
-        raise NotFound(f"Không tìm thấy báo cáo số {report_id}.")
-    get_dossier(session, user, report.dossier_id)
-    return report
-
-
-def get_document(session: Session, user: User, document_id: int) -> Document:
-    doc = session.get(Document, document_id) if is_id(document_id) else None
-    if doc is None or not may_see_document(session, user, doc):
-        raise NotFound(f"Không tìm thấy văn bản số {document_id}.")
-    return doc
-
-
-def may_see_document(session: Session, user: User, doc: Document) -> bool:
-    visible = visible_dossiers(user).where(Dossier.id.in_(doc.dossier_ids)).with_only_columns(Dossier.id)
-    return session.scalar(visible.limit(1)) is not None
-
-
-def visible_documents(user: User) -> Select:
-    ids = visible_dossiers(user).with_only_columns(Dossier.id)
-    linked = select(DocumentDossier.document_id).where(DocumentDossier.dossier_id.in_(ids))
-    return select(Document).where(Document.id.in_(linked)).order_by(Document.id.desc())
-
-
-def _units(user: User) -> Select:
-    stmt = select(Unit).where(Unit.commune_id == user.commune_id).order_by(Unit.id)
-    return stmt.where(Unit.id == user.unit_id) if user.role == "unit_staff" else stmt
-
-
-def visible_units(session: Session, user: User) -> list[Unit]:
-    return list(session.scalars(_units(user)))
-
-
-def unit_choices(session: Session, user: User) -> list:
-    """(id, name) of the visible units, for filters: rows, not objects (a province may have hundreds)."""
-    return list(session.execute(_units(user).with_only_columns(Unit.id, Unit.name)))
-
-
-def allowed_actions(user: User, dossier: Dossier) -> list[str]:
-    """What this user may do on this dossier now (correct_fields is done on the report, not listed)."""
-    acts = [a for a in machine.allowed_actions(dossier.state, user.role) if a != "correct_fields"]
-    if "approve" in acts and _appraised_by(dossier) == user.id:
-        acts = [a for a in acts if a not in ("approve", "reject")]
-    return acts
-
-
-def _appraised_by(dossier: Dossier) -> int | None:
-    rows = [t for t in dossier.transitions if t.action == "appraise"]
-    return rows[-1].actor_id if rows else None
-
-
-# ---------------------------------------------------------------- the audit row
-def _apply(session: Session, dossier: Dossier, action: str, user: User, comment: str | None = None,
-           files: list[str] | None = None, data=None) -> Transition:
-    """Fire `action`; record who/when/from/to/comment/files, chained to the previous row, in this transaction."""
-    to = machine.fire(dossier.state, action, user.role, comment)
-    return _record(session, dossier, action, to, user, comment, files, data)
-
-
-def _record(session: Session, dossier: Dossier, action: str, to: str, user: User, comment=None, files=None,
-            data=None) -> Transition:
-    row = Transition(dossier_id=dossier.id, action=action, from_state=dossier.state, to_state=to,
-                     actor_id=user.id, role=user.role, at=utcnow(), comment=_clean_comment(comment),
-                     files=list(files or []), data_sha256=history.digest(data) if data is not None else None)
-    history.seal(session, row)
-    session.add(row)
-    dossier.state, dossier.updated_at = to, row.at
-    return row
-
-
-def _clean_comment(comment) -> str | None:
-    if comment is None:
-        return None
-    if not isinstance(comment, str) or len(comment) > 4000:
-        raise Invalid("“comment” phải là chuỗi ký tự (tối đa 4000 ký tự).", "comment")
-    return unicodedata.normalize("NFC", comment.strip()) or None
+from workflows.text import nfc
+from workflows.visibility import actor, allowed_actions, appraised_by, get_dossier, get_report, is_id, visible_dossiers
 
 
 def today() -> date:
@@ -161,7 +45,7 @@ def register(actor_id: int, unit_id, campaign_id, targets=None) -> int:
         session.flush()
         doc = documents.issue_dang_ky(session, store(), dossier=dossier, actor=user, on=today())
         dossier.state = None
-        _record(session, dossier, "register", "registered", user, files=[doc.sha256], data=dossier.targets)
+        record(session, dossier, "register", "registered", user, files=[doc.sha256], data=dossier.targets)
         dossier_id, doc_id = dossier.id, doc.id
     enqueue_pdf(doc_id)
     return dossier_id
@@ -214,7 +98,7 @@ def submit_report(actor_id: int, dossier_id: int, upload: Path, filename: str) -
     with write_session() as session:
         user = actor(session, actor_id)
         dossier = get_dossier(session, user, dossier_id, lock=True)
-        _apply(session, dossier, "submit_report", user, files=[sha])
+        apply(session, dossier, "submit_report", user, files=[sha])
         report = Report(dossier_id=dossier.id, filename=safe_filename(filename), sha256=sha, mime=info.mime,
                         size=upload.stat().st_size, pages=info.pages, status="queued", submitted_by_id=user.id,
                         submitted_at=utcnow())
@@ -241,8 +125,7 @@ def retry_report(actor_id: int, report_id: int) -> None:
     with write_session() as session:
         user = actor(session, actor_id)
         report = get_report(session, user, report_id)
-        if user.role not in ("unit_staff", "police", "admin"):
-            raise Forbidden("Vai trò này không được chạy lại việc đọc báo cáo.")
+        machine.require(user, "retry_reading")
         if report.status != "failed":
             raise Conflict("Chỉ chạy lại được báo cáo đã xử lý lỗi.")
         report.status, report.error, report.attempts, report.enqueued_at = "queued", None, report.attempts + 1, None
@@ -265,7 +148,7 @@ def correct_fields(actor_id: int, report_id: int, raw_fields) -> int:
         version = len(report.corrections) + 1
         session.add(FieldCorrection(report_id=report.id, version=version, fields=fields, actor_id=user.id,
                                     at=utcnow()))
-        _apply(session, dossier, "correct_fields", user, comment=f"Phiên bản {version} của các trường trích xuất",
+        apply(session, dossier, "correct_fields", user, comment=f"Phiên bản {version} của các trường trích xuất",
                files=[report.sha256], data=fields)
         replace_nominees(session, dossier, fields["nominees"])
         index_report(session, report)
@@ -306,7 +189,7 @@ def forward(actor_id: int, dossier_id: int, nominees=None, comment=None) -> None
         report = dossier.reports[-1] if dossier.reports else None
         confirmed = {"fields": report.current_fields if report else None,
                      "nominees": [[n.id, n.name, n.kind, n.position, n.award] for n in dossier.nominees]}
-        _apply(session, dossier, "forward", user, comment, files=[doc.sha256], data=confirmed)
+        apply(session, dossier, "forward", user, comment, files=[doc.sha256], data=confirmed)
         doc_id = doc.id
     enqueue_pdf(doc_id)
 
@@ -316,7 +199,7 @@ def return_dossier(actor_id: int, dossier_id: int, comment) -> None:
     with write_session() as session:
         user = actor(session, actor_id)
         dossier = get_dossier(session, user, dossier_id, lock=True)
-        _apply(session, dossier, "return", user, _require_text(comment))
+        apply(session, dossier, "return", user, _require_text(comment))
 
 
 def _require_text(comment):
@@ -334,7 +217,7 @@ def appraise(actor_id: int, dossier_id: int, verdicts, comment=None) -> None:
         _set_verdicts(dossier, verdicts)
         session.flush()
         doc = documents.issue_bien_ban(session, store(), dossier=dossier, actor=user, on=today(), moment=utcnow())
-        _apply(session, dossier, "appraise", user, comment, files=[doc.sha256],
+        apply(session, dossier, "appraise", user, comment, files=[doc.sha256],
                data=[[n.id, n.verdict, n.reason] for n in dossier.nominees])
         doc_id = doc.id
     enqueue_pdf(doc_id)
@@ -347,14 +230,15 @@ def _set_verdicts(dossier: Dossier, verdicts) -> None:
     seen = set()
     for i, v in enumerate(verdicts):
         where = f"verdicts[{i}]"
-        if not isinstance(v, dict) or v.get("nominee_id") not in by_id or v["nominee_id"] in seen:
+        if not isinstance(v, dict) or not is_id(v.get("nominee_id")) or v["nominee_id"] not in by_id \
+                or v["nominee_id"] in seen:
             raise Invalid(f"“{where}.nominee_id” không phải người được đề nghị của hồ sơ này.", f"{where}.nominee_id")
         if v.get("verdict") not in ("accepted", "refused"):
             raise Invalid(f"“{where}.verdict” phải là accepted hoặc refused.", f"{where}.verdict")
         reason = v.get("reason")
         if reason is not None and not isinstance(reason, str):
             raise Invalid(f"“{where}.reason” phải là chuỗi ký tự.", f"{where}.reason")
-        reason = unicodedata.normalize("NFC", (reason or "").strip()) or None
+        reason = nfc(reason)
         if v["verdict"] == "refused" and not reason:
             raise Invalid(f"“{where}.reason”: cần ghi lý do khi không đủ điều kiện.", f"{where}.reason")
         seen.add(v["nominee_id"])
@@ -369,11 +253,11 @@ def reject(actor_id: int, dossier_id: int, comment) -> None:
         user = actor(session, actor_id)
         dossier = get_dossier(session, user, dossier_id, lock=True)
         _check_separation(dossier, user)
-        _apply(session, dossier, "reject", user, _require_text(comment))
+        apply(session, dossier, "reject", user, _require_text(comment))
 
 
 def _check_separation(dossier: Dossier, user: User) -> None:
-    if user.role == "chairman" and _appraised_by(dossier) == user.id:
+    if user.role == "chairman" and appraised_by(dossier) == user.id:
         raise Forbidden("Người đã thẩm định hồ sơ không được phê duyệt hồ sơ đó.")
 
 
@@ -396,7 +280,7 @@ def approve(actor_id: int, dossier_ids, comment=None) -> tuple[int, list[int]]:
         decision, certificates = documents.issue_decision(session, store(), dossiers=dossiers, actor=user,
                                                           on=today(), public_url=settings.get().public_url)
         for d in dossiers:
-            _apply(session, d, "approve", user, comment,
+            apply(session, d, "approve", user, comment,
                    files=[decision.sha256] + [c.sha256 for c in certificates if d.id in c.dossier_ids],
                    data={"decision": decision.number, "certificates": [c.number for c in certificates]})
         result = decision.id, [decision.id] + [c.id for c in certificates]
