@@ -5,6 +5,8 @@ from datetime import date, datetime, timezone
 
 from flask import Flask
 
+from doc_templates.formats import VN_TZ
+
 from workflows.documents import UNIT_KIND_LABELS
 from workflows.fields import FIELD_LABELS
 from workflows.machine import ACTION_LABELS, ROLE_LABELS, STATE_LABELS
@@ -21,10 +23,11 @@ VERDICT_LABELS = {"accepted": "Đủ điều kiện", "refused": "Không đủ �
 
 
 def vn_datetime(moment: datetime | None) -> str:
+    """“25/11/2026 10:45” in Vietnam time, whatever the server's zone (a naive value is UTC, as stored)."""
     if moment is None:
         return ""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return aware.astimezone().strftime("%d/%m/%Y %H:%M")
+    return aware.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
 
 
 def vn_date(day: date | None) -> str:
