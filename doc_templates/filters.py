@@ -80,6 +80,18 @@ def awardee_summary(items: list) -> str:
     return " và ".join(parts) or "00 trường hợp"
 
 
+GROUPS = (("collective", "Tập thể"), ("individual", "Cá nhân"))
+ROMAN = ("I", "II", "III")
+
+
+def awardee_groups(items: list) -> list[dict]:
+    """Split a list into “I. Tập thể”, “II. Cá nhân” (empty groups left out, order kept)."""
+    groups = [(label, [i for i in items if i.get("kind") == kind]) for kind, label in GROUPS]
+    other = [i for i in items if i.get("kind") not in dict(GROUPS)]
+    groups = [g for g in groups + [("Khác", other)] if g[1]]
+    return [{"title": f"{ROMAN[n]}. {label}", "members": members} for n, (label, members) in enumerate(groups)]
+
+
 def verdict_summary(items: list) -> str:
     """Return “05 trường hợp đủ điều kiện, 01 trường hợp không đủ điều kiện”."""
     ok = sum(1 for i in items if i.get("verdict") == "accepted")
@@ -133,7 +145,7 @@ def metric_label(context, key: str) -> str:
 FILTERS = {
     "vn_date": formats.vn_date, "short_date": formats.short_date, "vn_datetime": formats.vn_datetime,
     "vn_time": formats.vn_time, "two": formats.two, "doc_no": doc_no, "clause": clause,
-    "lower_first": lower_first, "awardee_summary": awardee_summary,
+    "lower_first": lower_first, "awardee_summary": awardee_summary, "awardee_groups": awardee_groups,
     "verdict_summary": verdict_summary, "position_unit": position_unit,
     "awardee_line": awardee_line, "num": num, "yes_no": yes_no, "metric_label": metric_label,
     "state_label": _label(STATE_LABELS), "unit_kind_label": _label(UNIT_KIND_LABELS),
