@@ -267,3 +267,21 @@ def test_the_register_page_lists_every_number_including_cancelled_ones(web):
     assert any("01/QĐ-UBND" in row and "Đã cấp" in row for row in rows)
     assert any("01/GK" in row and "Đã hủy" in row and "In hỏng phôi" in row for row in rows)
     assert any("02/GK" in row and "Đã cấp" in row for row in rows)
+
+
+def test_a_broken_phoi_template_fails_printing_with_a_clear_message_not_a_500(web, sqlite_env):
+    from storage.db import write_session
+    from storage.files import store
+    from storage.models import DocumentTemplate
+    from workflows import services
+
+    broken = edited("giay_khen_phoi", "{{ awardee|awardee_line }}",
+                    "{{ awardee|awardee_line }}{{ awardee.honorific.upper() }}")
+    with write_session() as session:
+        session.add(DocumentTemplate(commune_id=1, kind="giay_khen_phoi", version=1, sha256=store().put_bytes(broken),
+                                     active=True, filename="phoi.docx", uploaded_by_id=user_id("admin")))
+    decision_id, _ = services.approve(user_id("chutich"), appraised_dossiers(1, nominees=1))
+    r = web.post(f"/printing/decisions/{decision_id}/phoi.pdf",
+                 data={"csrf_token": csrf_token(web, f"/printing/decisions/{decision_id}")})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "Không tạo được giấy khen (in lên phôi)" in html
