@@ -297,7 +297,7 @@ def _uses(ast, required: str) -> bool:
     for node in ast.find_all(nodes.Getattr):
         if isinstance(node.node, nodes.Name) and node.node.name == var and node.attr == attr:
             return True
-    return any(isinstance(f.node, nodes.Name) and f.node.name == var
+    return any(isinstance(f.node, nodes.Name) and f.node.name == var and f.name != "bounded_iter"
                for f in ast.find_all((nodes.Filter, nodes.Test)))
 
 

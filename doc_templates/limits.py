@@ -2,7 +2,7 @@
 
 `BoundedEnvironment` is Jinja's sandbox plus: no `lipsum`, a small `range`, capped `*`/`**`, no `%`
 formatting, string values and filter arguments bounded, a deadline checked at every attribute
-access, call, filter and output chunk. `bounded_render` streams a part and stops at MAX_OUTPUT_CHARS.
+access, call, filter, loop step and output chunk. `bounded_render` streams a part and stops at MAX_OUTPUT_CHARS.
 Every refusal is a TemplateError in Vietnamese.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ import functools
 import re
 import time
 
+from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from doc_templates.errors import TemplateError
@@ -104,6 +105,13 @@ def guard_filter(func):
     return wrapper
 
 
+def bounded_iter(iterable):
+    """What every {% for %} iterates: the items of `iterable`, checking the deadline at each."""
+    for item in iterable:
+        tick()
+        yield item
+
+
 class BoundedEnvironment(SandboxedEnvironment):
     """Jinja's sandbox with time and size limits (see the module docstring)."""
 
@@ -112,12 +120,22 @@ class BoundedEnvironment(SandboxedEnvironment):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self.filters["bounded_iter"] = bounded_iter
         from jinja2 import FunctionLoader
 
         self.loader = FunctionLoader(_no_include)
         del self.globals["lipsum"]
         self.globals["range"] = bounded_range
         self.filters = _GuardedFilters(self.filters)
+
+    def _parse(self, source, name, filename):
+        """Parse, then make every `{% for x in xs %}` iterate `xs|bounded_iter`: even a loop whose
+        body prints nothing and reads no attribute stops at the deadline."""
+        ast = super()._parse(source, name, filename)
+        for node in ast.find_all(nodes.For):
+            if not (isinstance(node.iter, nodes.Filter) and node.iter.name == "bounded_iter"):
+                node.iter = nodes.Filter(node.iter, "bounded_iter", [], [], None, None, lineno=node.lineno)
+        return ast
 
     def call_binop(self, context, operator, left, right):
         tick()
