@@ -184,7 +184,20 @@ def upload_template(kind: str):
 def template_version(template_id: int):
     """One uploaded version: its sample paper as PDF, and the button that activates it."""
     row = templates.version(g.db, _commune_id(), template_id)
-    return render_template("admin/template_version.html", v=row, kind_title=templates.title(row.kind))
+    try:
+        pages, problem = templates.preview_pages(g.db, _commune_id(), template_id), None
+    except Invalid as exc:
+        pages, problem = 0, exc.message
+    return render_template("admin/template_version.html", v=row, kind_title=templates.title(row.kind),
+                           pages=pages, problem=problem)
+
+
+@bp.get("/templates/versions/<int:template_id>/preview-<int:page>.png")
+@admin_required
+def template_preview_page(template_id: int, page: int):
+    """One page of the sample paper as a picture (shown on the version's page)."""
+    png = templates.preview_png(g.db, _commune_id(), template_id, page)
+    return send_file(io.BytesIO(png), mimetype="image/png", max_age=300)
 
 
 @bp.get("/templates/versions/<int:template_id>/preview.pdf")

@@ -110,14 +110,45 @@ def version(session: Session, commune_id: int, template_id: int) -> DocumentTemp
     return _row(session, commune_id, template_id)
 
 
+PREVIEW_PAGES = 4
+_previews: dict[str, bytes] = {}   # template sha256 → sample PDF (a few, this process)
+
+
 def preview_pdf(session: Session, commune_id: int, template_id: int) -> bytes:
     """The sample paper of one uploaded version, as PDF (what the admin looks at before activating)."""
     row = _row(session, commune_id, template_id)
-    sample = check(row.kind, store().read(row.sha256))
-    try:
-        return doc_templates.to_pdf(sample)
-    except doc_templates.ConversionError as exc:
-        raise Invalid(f"Không tạo được bản xem trước PDF: {exc}") from exc
+    if row.sha256 not in _previews:
+        sample = check(row.kind, store().read(row.sha256))
+        try:
+            pdf = doc_templates.to_pdf(sample)
+        except doc_templates.ConversionError as exc:
+            raise Invalid(f"Không tạo được bản xem trước PDF: {exc}") from exc
+        if len(_previews) >= 8:
+            _previews.pop(next(iter(_previews)))
+        _previews[row.sha256] = pdf
+    return _previews[row.sha256]
+
+
+def preview_pages(session: Session, commune_id: int, template_id: int) -> int:
+    """How many pages of the sample are shown as pictures (at most PREVIEW_PAGES)."""
+    import pypdfium2 as pdfium
+
+    return min(PREVIEW_PAGES, len(pdfium.PdfDocument(preview_pdf(session, commune_id, template_id))))
+
+
+def preview_png(session: Session, commune_id: int, template_id: int, page: int) -> bytes:
+    """Page `page` (1-based) of the sample as a PNG picture, about 800 px wide (our own PDF)."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(preview_pdf(session, commune_id, template_id))
+    if not 1 <= page <= min(PREVIEW_PAGES, len(pdf)):
+        raise NotFound(f"Bản xem trước không có trang {page}.")
+    width = pdf[page - 1].get_size()[0]
+    out = io.BytesIO()
+    pdf[page - 1].render(scale=min(2.0, 800 / width)).to_pil().save(out, "PNG")
+    return out.getvalue()
 
 
 def activate(actor_id: int, template_id: int) -> None:
