@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 from sqlalchemy import select
@@ -100,12 +101,21 @@ def render_many(session: Session, kind: str, commune: Commune | None, contexts: 
     clear message (the caller's transaction rolls back: no number is used, nothing is half-issued)."""
     template = templates.active_template(session, commune.id, kind) if commune else None
     try:
+        if template is not None:
+            _still_valid(kind, template)     # one uploaded before today's checks is not used blindly
         return doc_templates.render_many(kind, contexts, template=template)
     except doc_templates.TemplateError as exc:
         title = doc_templates.KINDS[kind].title
         raise Invalid(f"Không tạo được {title.lower()}: {exc} Thao tác chưa được thực hiện và không số văn "
                       f"bản nào bị dùng. Quản trị cần sửa mẫu “{title}” hoặc trở lại mẫu mặc định.",
                       "template") from exc
+
+
+@lru_cache(maxsize=32)
+def _still_valid(kind: str, template: bytes) -> bool:
+    """An uploaded template passes `validate_template` (parse only; cached per template)."""
+    doc_templates.validate_template(kind, template)
+    return True
 
 
 def _award_texts(commune: Commune, year: int, actor: User, on: date, number: str | None) -> dict:

@@ -168,14 +168,27 @@ def test_a_template_that_would_pin_or_bloat_the_worker_or_print_object_reprs_is_
     assert r.status_code == 422 and message in html and "0x" not in html
 
 
-def test_a_broken_active_template_fails_the_approval_clearly_and_uses_no_number(web, sqlite_env):
-    """Issue 14 #11: a template that passed an older check and then fails on real data never turns
-    the Chairman's approval into a 500; nothing is issued, no number is used, the dossiers wait."""
+def _finished_decision() -> bytes:
+    import doc_templates
+    from doc_templates import samples
+
+    return doc_templates.render("quyet_dinh", samples.quyet_dinh())
+
+
+@pytest.mark.parametrize("broken, message", [
+    (lambda: edited("giay_khen", "{{ awardee|awardee_line }}", "{{ awardee.name }} {{ awardee.honorific.upper() }}"),
+     "honorific"),
+    (_finished_decision, "không phải là mẫu “Giấy khen”"),
+])
+def test_a_broken_active_template_fails_the_approval_clearly_and_uses_no_number(web, sqlite_env, broken, message):
+    """Issue 14 #11 and issue 11 #1: a template active from before today's checks, that fails on real
+    data or has no fields at all, never turns the Chairman's approval into a 500 nor into 16 copies of
+    an old decision: nothing is issued, no number is used, the dossiers wait."""
     from storage.db import read_session, write_session
     from storage.files import store
     from storage.models import DocumentTemplate, Dossier, RegisterEntry
 
-    broken = edited("giay_khen", "{{ awardee|awardee_line }}", "{{ awardee.name }} {{ awardee.honorific.upper() }}")
+    broken = broken()
     with write_session() as session:
         session.add(DocumentTemplate(commune_id=1, kind="giay_khen", version=1, sha256=store().put_bytes(broken),
                                      active=True, filename="giay_khen.docx", uploaded_by_id=user_id("admin")))
@@ -185,7 +198,7 @@ def test_a_broken_active_template_fails_the_approval_clearly_and_uses_no_number(
                                           "dossier_ids": [str(i) for i in ids]})
     html = r.get_data(as_text=True)
     assert r.status_code == 422, html[:300]
-    assert "Không tạo được giấy khen" in html and "Thao tác chưa được thực hiện" in html
+    assert "Không tạo được giấy khen" in html and "Thao tác chưa được thực hiện" in html and message in html
     with read_session() as session:
         assert session.scalars(select(RegisterEntry)).all() == []
         assert {d.state for d in session.scalars(select(Dossier).where(Dossier.id.in_(ids)))} == {"appraised"}
