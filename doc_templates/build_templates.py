@@ -13,7 +13,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
@@ -247,29 +247,43 @@ def _table_borders(tblpr, val: str) -> None:
 
 
 def add_row(t, widths: list[int]):
-    """Append a row to table `t` and return its cells."""
+    """Append a row to table `t` and return its cells; the row never splits across pages."""
     row = t.add_row()
+    cant_split(row)
     for cell, w in zip(row.cells, widths):
         cell.width = Twips(w)
     return row.cells
 
 
-def loop_table(box, columns: list[tuple[str, int, str, object]], loop: str, size: float = 13):
-    """Add a bordered table: a bold header row, then one row per item of a docxtpl “{%tr for %}”."""
+def cant_split(row) -> None:
+    """Keep the row on one page (Word's and LibreOffice's “allow row to break across pages” off)."""
+    _set(row._tr.get_or_add_trPr(), "w:cantSplit")
+
+
+def loop_table(box, columns: list[tuple[str, int, str, object]], loop: str, size: float = 13,
+               groups: str | None = None):
+    """Add a bordered table: a bold header row repeated on every page, then one row per item of a
+    docxtpl “{%tr for %}” (rows never split). With `groups` (“for g in xs|awardee_groups”), each
+    group gets a title row spanning the table (“I. Tập thể”) and `loop` runs over `g.members`."""
     widths = [c[1] for c in columns]
     t = table(box, widths, rows=1, borders=True)
-    t.rows[0].repeat_header = True  # python-docx ignores this; set tblHeader below
     _set(t.rows[0]._tr.get_or_add_trPr(), "w:tblHeader")
+    cant_split(t.rows[0])
     for cell, (label, _, _, _) in zip(t.rows[0].cells, columns):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         para(cell, label, size, bold=True, align=CENTER, before=2, after=2)
-    cells = add_row(t, widths)
-    para(cells[0], "{%tr " + loop + " %}", size=10)
+    if groups:
+        para(add_row(t, widths)[0], "{%tr " + groups + " %}", size=10)
+        cells = add_row(t, widths)
+        merged = cells[0].merge(cells[-1])
+        para(merged, "{{ g.title }}", size, bold=True, keep_next=True, before=2, after=2)
+    para(add_row(t, widths)[0], "{%tr " + loop + " %}", size=10)
     cells = add_row(t, widths)
     for cell, (_, _, expr, align) in zip(cells, columns):
         para(cell, expr, size, align=align, before=2, after=2)
-    cells = add_row(t, widths)
-    para(cells[0], "{%tr endfor %}", size=10)
+    para(add_row(t, widths)[0], "{%tr endfor %}", size=10)
+    if groups:
+        para(add_row(t, widths)[0], "{%tr endfor %}", size=10)
     return t
 
 
@@ -318,8 +332,11 @@ def legal_bases_block(doc, italic: bool, last_expr: str) -> None:
 
 
 def signature_block(doc, recipients: bool = True) -> None:
-    """Add Nơi nhận (left) and the signer (right): authority, title, space to sign, name."""
+    """Add Nơi nhận (left) and the signer (right): authority, title, space to sign, name — one row
+    that never splits, so the title and the name are always on the same page. The paragraph before
+    it must keep with next (see `keep_with_signature`)."""
     t = table(doc, list(SIGN_COLS))
+    cant_split(t.rows[0])
     left, right = t.rows[0].cells
     if recipients:
         para(left, "Nơi nhận:", 12, bold=True, italic=True, before=6)
@@ -337,6 +354,13 @@ def signature_block(doc, recipients: bool = True) -> None:
     for _ in range(4):
         para(right, "", 14)
     para(right, "{{ signer.name }}", 14, bold=True, align=CENTER)
+
+
+def keep_with_signature(p):
+    """The last lines of the text move to the next page with the signature block."""
+    p.paragraph_format.keep_with_next = True
+    p.paragraph_format.widow_control = True
+    return p
 
 
 def page_numbers(doc) -> None:
@@ -389,8 +413,8 @@ def build_quyet_dinh() -> Document:
     tag(doc, "{%p else %}")
     body(doc, " Quyết định này có hiệu lực kể từ ngày ký.", bold_lead="Điều 2.")
     tag(doc, "{%p endif %}")
-    body(doc, " {{ article3_bodies }} chịu trách nhiệm thi hành Quyết định này./.",
-         bold_lead="Điều 3.", after=12)
+    keep_with_signature(body(doc, " {{ article3_bodies }} chịu trách nhiệm thi hành Quyết định này./.",
+                             bold_lead="Điều 3.", after=12))
     signature_block(doc)
     annex(doc)
     return doc
@@ -406,11 +430,11 @@ def annex(doc) -> None:
               " của Chủ tịch Ủy ban nhân dân {{ commune.full_name }})", 14, italic=True, align=CENTER, keep_next=True)
     rule(doc, 2200, TEXT_WIDTH, after=12)
     loop_table(doc, [
-        ("STT", 700, "{{ a.no }}", CENTER),
+        ("STT", 700, "{{ loop.index }}", CENTER),
         ("Tên tập thể, họ và tên cá nhân", 3000, "{{ a.name }}", LEFT),
         ("Chức vụ, đơn vị", 3254, "{{ a|position_unit }}", LEFT),
         ("Hình thức khen thưởng", 2400, "{{ a.award }}", LEFT),
-    ], "for a in awardees")
+    ], "for a in g.members", groups="for g in awardees|awardee_groups")
     para(doc, "(Danh sách có {{ awardees|awardee_summary }})", 13, italic=True, align=CENTER, before=6)
 
 
@@ -422,7 +446,7 @@ def build_to_trinh() -> Document:
     tag(doc, "{%p for text in summary_paragraphs %}")
     body(doc, "{{ text }}")
     tag(doc, "{%p endfor %}")
-    body(doc, "Danh sách đề nghị khen thưởng ({{ nominees|awardee_summary }}):")
+    body(doc, "Danh sách đề nghị khen thưởng ({{ nominees|awardee_summary }}):").paragraph_format.keep_with_next = True
     loop_table(doc, [
         ("STT", 700, "{{ n.no }}", CENTER),
         ("Tên tập thể, cá nhân", 2100, "{{ n.name }}", LEFT),
@@ -430,7 +454,8 @@ def build_to_trinh() -> Document:
         ("Hình thức đề nghị", 1754, "{{ n.award }}", LEFT),
         ("Thành tích", 2800, "{{ n.achievement }}", LEFT),
     ], "for n in nominees", size=12)
-    body(doc, "Kính trình {{ addressee }} xem xét, quyết định./.", after=12).paragraph_format.space_before = Pt(6)
+    keep_with_signature(body(doc, "Kính trình {{ addressee }} xem xét, quyết định./.", after=12)
+                        ).paragraph_format.space_before = Pt(6)
     signature_block(doc)
     return doc
 
@@ -444,8 +469,8 @@ def build_bien_ban_tham_dinh() -> Document:
     tag(doc, "{%p for m in meeting.members %}")
     body(doc, "- {{ m.name }}, {{ m.title }};", after=0)
     tag(doc, "{%p endfor %}")
-    body(doc, "Kết quả thẩm định từng trường hợp ({{ verdicts|verdict_summary }}):",
-         bold_lead="", after=6).paragraph_format.space_before = Pt(6)
+    p = body(doc, "Kết quả thẩm định từng trường hợp ({{ verdicts|verdict_summary }}):", after=6)
+    p.paragraph_format.space_before, p.paragraph_format.keep_with_next = Pt(6), True
     loop_table(doc, [
         ("STT", 700, "{{ v.no }}", CENTER),
         ("Tên tập thể, cá nhân", 2200, "{{ v.name }}", LEFT),
@@ -454,8 +479,8 @@ def build_bien_ban_tham_dinh() -> Document:
         ("Kết quả", 1200, "{{ v.verdict|verdict_label }}", CENTER),
         ("Lý do", 1654, "{{ v.reason }}", LEFT),
     ], "for v in verdicts", size=12)
-    body(doc, " {{ conclusion|clause(true) }}", bold_lead="Kết luận:",
-         after=12).paragraph_format.space_before = Pt(6)
+    keep_with_signature(body(doc, " {{ conclusion|clause(true) }}", bold_lead="Kết luận:",
+                             after=12)).paragraph_format.space_before = Pt(6)
     signature_block(doc)
     return doc
 
@@ -467,7 +492,7 @@ def build_dang_ky() -> Document:
     para(doc, "Kính gửi: {{ addressee }}.", 14, align=CENTER, after=12)
     tag(doc, "{%p endif %}")
     body(doc, "{{ unit.name }} ({{ unit.kind|unit_kind_label|lower }}) đăng ký thi đua năm {{ year }}"
-              " với các chỉ tiêu sau:")
+              " với các chỉ tiêu sau:").paragraph_format.keep_with_next = True
     loop_table(doc, [
         ("STT", 700, "{{ loop.index }}", CENTER),
         ("Chỉ tiêu", 6354, "{{ t.label }}", LEFT),
@@ -475,9 +500,9 @@ def build_dang_ky() -> Document:
     ], "for t in targets")
     body(doc, "", bold_lead="Cam kết:", after=0).paragraph_format.space_before = Pt(6)
     tag(doc, "{%p for c in commitments %}")
-    body(doc, "- {{ c|clause(loop.last) }}", after=0)
+    keep_with_signature(body(doc, "- {{ c|clause(loop.last) }}", after=0))
     tag(doc, "{%p endfor %}")
-    para(doc, "", 14)
+    para(doc, "", 14, keep_next=True)
     signature_block(doc)
     return doc
 
@@ -499,7 +524,8 @@ def build_bao_cao_tong_hop() -> Document:
     ], "for t in totals")
     section_title(doc, "II. KẾT QUẢ CỦA TỪNG ĐƠN VỊ")
     tag(doc, "{%p for u in units %}")
-    body(doc, "{{ loop.index }}. {{ u.name }}", after=3).runs[0].font.bold = True
+    p = body(doc, "{{ loop.index }}. {{ u.name }}", after=3)
+    p.runs[0].font.bold, p.paragraph_format.keep_with_next = True, True
     unit_table(doc)
     para(doc, "", 8)
     tag(doc, "{%p endfor %}")
@@ -513,19 +539,34 @@ def build_bao_cao_tong_hop() -> Document:
     ], "for w in awards", size=12)
     section_title(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ")
     tag(doc, "{%p for prop in proposals %}")
-    body(doc, "{{ loop.index }}. Đề nghị tặng {{ prop.award }} cho {{ prop.unit_name }}.", after=0)
-    tag(doc, "{%p for e in prop.evidence %}")
-    body(doc, "- {{ e|clause(loop.last) }}", after=0)
+    tag(doc, "{%p set pno = loop.index %}")
+    tag(doc, "{%p if not loop.last %}")
+    proposal(doc, keep=False)
+    tag(doc, "{%p else %}")
+    proposal(doc, keep=True)        # the last lines of the text go with the signature block
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
-    tag(doc, "{%p endfor %}")
-    para(doc, "", 14)
+    para(doc, "", 14, keep_next=True)
     signature_block(doc)
     return doc
 
 
+def proposal(doc, keep: bool) -> None:
+    """One proposal of a report and its evidence lines (kept together; with the signature if `keep`)."""
+    p = body(doc, "{{ pno }}. Đề nghị tặng {{ prop.award }} cho {{ prop.unit_name }}.",
+             after=0)
+    p.paragraph_format.keep_with_next = True
+    tag(doc, "{%p for e in prop.evidence %}")
+    line = body(doc, "- {{ e|clause(loop.last) }}", after=0)
+    if keep:
+        keep_with_signature(line)
+    tag(doc, "{%p endfor %}")
+
+
 def section_title(doc, text: str) -> None:
-    """Add a bold numbered section heading of a report."""
-    body(doc, "", bold_lead=text, after=6).paragraph_format.space_before = Pt(6)
+    """Add a bold numbered section heading of a report (kept with what follows)."""
+    p = body(doc, "", bold_lead=text, after=6)
+    p.paragraph_format.space_before, p.paragraph_format.keep_with_next = Pt(6), True
 
 
 def unit_table(doc) -> None:

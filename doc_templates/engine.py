@@ -23,6 +23,7 @@ from doc_templates.zipwriter import Entry, deflate, write_zip
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 QR_NAME = "qr_code"
+CHECK_SECONDS = 15.0  # the whole upload check of a template (every edge-case context)
 PARALLEL_MIN = 64  # below this a process pool costs more than it saves
 _TEMPLATED = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
 _cache: dict[tuple[str, str], "Compiled"] = {}
@@ -41,15 +42,15 @@ class Compiled:
 
 
 def environment():
-    """Return the shared sandboxed, autoescaping, strict Jinja environment."""
+    """Return the shared sandboxed, autoescaping, strict, bounded Jinja environment."""
     global _env
     if _env is None:
         from jinja2 import StrictUndefined
-        from jinja2.sandbox import SandboxedEnvironment
 
         from doc_templates.filters import FILTERS, finalize
+        from doc_templates.limits import BoundedEnvironment
 
-        _env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=finalize)
+        _env = BoundedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=finalize)
         _env.filters.update(FILTERS)
     return _env
 
@@ -152,12 +153,14 @@ def fill(tpl: Compiled, context: dict) -> bytes:
 
 
 def _render_part(template, context: dict) -> str:
-    """Render one XML part and undo the line breaks added for error messages."""
-    from jinja2 import TemplateError as JinjaError
+    """Render one XML part (within the time and size limits) and undo the added line breaks."""
+    from doc_templates.limits import bounded_render
 
     try:
-        xml = template.render(context)
-    except JinjaError as exc:
+        xml = bounded_render(template, context)
+    except TemplateError:
+        raise
+    except Exception as exc:   # any failure of an admin's template is a TemplateError, never a crash
         raise TemplateError(_render_message(exc)) from exc
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     if re.search(r"<w:t[^>]*>[^<]*[\n\t\a\f]", xml):  # line breaks inside values
@@ -176,7 +179,7 @@ def _render_message(exc) -> str:
     m = re.search(r"has no attribute '([^']+)'", text)
     if m:
         return f"Thiếu dữ liệu cho trường “{m.group(1)}” khi tạo văn bản."
-    return f"Không tạo được văn bản từ mẫu: {text}"
+    return f"Không tạo được văn bản từ mẫu ({type(exc).__name__}: {text[:200]})."
 
 
 def shift_margins(xml: str, offsets: dict) -> str:
@@ -238,23 +241,90 @@ def _render_parallel(kind, template, contexts, progress, workers) -> list[bytes]
 # ---------------------------------------------------------------- validation of uploads
 
 def validate_template(kind: str, docx_bytes: bytes) -> None:
-    """Raise TemplateError if the template has a syntax error or uses a variable `kind` lacks."""
+    """Raise TemplateError if the template has a syntax error, uses a variable or tag `kind` does not
+    allow, or leaves out a variable `kind` requires (a giấy khen that names no awardee)."""
     from jinja2 import TemplateSyntaxError, meta
 
-    allowed = get_kind(kind).variables
+    spec = get_kind(kind)
     _, _, sources = _sources(docx_bytes)
     env = environment()
+    asts = []
     for name, src in sources.items():
         try:
             ast = env.parse(src)
             used = meta.find_undeclared_variables(ast)  # compiles: unknown filters fail here
         except TemplateSyntaxError as exc:
             raise TemplateError(_syntax_message(exc, src)) from exc
-        unknown = sorted(used - allowed - set(env.globals))
+        unknown = sorted(used - spec.variables - set(env.globals))
         if unknown:
             raise TemplateError(f"Mẫu “{kind}” dùng biến không được phép: “{unknown[0]}”. "
-                                f"Các biến được dùng: {', '.join(sorted(allowed))}.")
+                                f"Các biến được dùng: {', '.join(sorted(spec.variables))}.")
+        _check_tags(ast)
         _check_fields(kind, ast)
+        asts.append(ast)
+    missing = [r for r in sorted(spec.required) if not any(_uses(ast, r) for ast in asts)]
+    if missing:
+        raise TemplateError(f"Mẫu không phải là mẫu “{spec.title}”: thiếu các trường bắt buộc "
+                            + ", ".join("{{ %s }}" % m for m in missing) + ". "
+                            "Hãy tải mẫu đang dùng về, sửa nội dung nhưng giữ các trường này.")
+
+
+_FORBIDDEN_TAGS = {"Include": "include", "Import": "import", "FromImport": "from … import",
+                   "Extends": "extends", "Macro": "macro", "CallBlock": "call"}
+
+
+def _check_tags(ast) -> None:
+    """Refuse tags that reach outside the template ({% include %}, {% import %}, {% extends %}) or
+    define code ({% macro %})."""
+    from jinja2 import nodes
+
+    for node in ast.find_all(tuple(getattr(nodes, n) for n in _FORBIDDEN_TAGS)):
+        raise TemplateError(f"Mẫu không được dùng thẻ {{% {_FORBIDDEN_TAGS[type(node).__name__]} %}}: "
+                            "mỗi mẫu là một tệp Word độc lập.")
+
+
+def _uses(ast, required: str) -> bool:
+    """Does the template read `required` (“awardee” or “awardee.name”)? Passing the whole object
+    to a filter (`awardee|awardee_line`) counts as reading its fields."""
+    from jinja2 import nodes
+
+    var, _, attr = required.partition(".")
+    for node in ast.find_all(nodes.Name):
+        if node.name == var and node.ctx == "load" and not attr:
+            return True
+    if not attr:
+        return False
+    for node in ast.find_all(nodes.Getattr):
+        if isinstance(node.node, nodes.Name) and node.node.name == var and node.attr == attr:
+            return True
+    return any(isinstance(f.node, nodes.Name) and f.node.name == var and f.name != "bounded_iter"
+               for f in ast.find_all((nodes.Filter, nodes.Test)))
+
+
+def check_template(kind: str, docx_bytes: bytes) -> bytes:
+    """The upload check of an admin's template: `validate_template`, then a render of every
+    realistic and edge-case context of `kind` (long names, 0 and 200 nominees, optional values
+    missing), then the ND30 check of the sample. Returns the sample .docx (for the preview);
+    raises TemplateError in Vietnamese saying which case failed."""
+    from doc_templates import samples
+    from doc_templates.checks import check_nd30
+
+    from doc_templates.limits import time_limit
+
+    validate_template(kind, docx_bytes)
+    tpl = compile_template(kind, docx_bytes)
+    with time_limit(CHECK_SECONDS):
+        for label, ctx in samples.edge_cases(kind):
+            try:
+                fill(tpl, ctx)
+            except TemplateError as exc:
+                raise TemplateError(f"Mẫu lỗi khi tạo thử với {label}: {exc}") from exc
+        sample = fill(tpl, samples.sample(kind))
+    problems = check_nd30(sample, get_kind(kind).profile)
+    if problems:
+        raise TemplateError("Văn bản tạo thử từ mẫu không đúng thể thức Nghị định 30/2020/NĐ-CP: "
+                            + "; ".join(problems[:5]) + ".")
+    return sample
 
 
 def _check_fields(kind: str, ast) -> None:
@@ -268,4 +338,4 @@ def _check_fields(kind: str, ast) -> None:
                                     f"“{node.node.name}.{node.attr}”.")
 
 
-__all__ = ["render", "render_many", "validate_template", "compiled", "KINDS"]
+__all__ = ["render", "render_many", "validate_template", "check_template", "compiled", "KINDS"]

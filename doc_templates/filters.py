@@ -1,12 +1,15 @@
 """Jinja filters available in every template (see README.md for the list)."""
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import re
 import unicodedata
 
-from jinja2 import pass_context
+from jinja2 import Undefined, pass_context
 
 from doc_templates import formats
+from doc_templates.errors import TemplateError
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -29,13 +32,24 @@ METRIC_LABELS = {
 VERDICT_LABELS = {"accepted": "Đủ điều kiện", "refused": "Không đủ điều kiện"}
 
 
+_PRINTABLE = (str, int, float, decimal.Decimal, dt.date, dt.time)
+_OBJECT_REPR = re.compile(r"<[^<>]* at 0x[0-9a-fA-F]+>|<(function|built-in|bound method|class|module) ")
+
+
 def finalize(value):
-    """Print None as nothing; strings in NFC without characters XML forbids."""
+    """Print None as nothing; strings in NFC without characters XML forbids; never an object's repr
+    (a method, a function, a memory address) or a dict/list dumped as Python."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return _XML_ILLEGAL.sub("", unicodedata.normalize("NFC", value))
-    return value
+        text = _XML_ILLEGAL.sub("", unicodedata.normalize("NFC", value))
+        if _OBJECT_REPR.search(text):
+            raise TemplateError("Mẫu in ra một đối tượng của chương trình (địa chỉ bộ nhớ), không phải dữ liệu.")
+        return text
+    if isinstance(value, _PRINTABLE + (Undefined,)):
+        return value
+    raise TemplateError(f"Mẫu in ra một giá trị không phải chữ hay số ({type(value).__name__}): "
+                        "hãy in từng trường, ví dụ {{ awardee.name }}.")
 
 
 def doc_no(header: dict) -> str:
@@ -64,6 +78,18 @@ def awardee_summary(items: list) -> str:
     parts = [f"{formats.count_label(n)} {label}" for n, label in
              ((_count(items, "collective"), "tập thể"), (_count(items, "individual"), "cá nhân")) if n]
     return " và ".join(parts) or "00 trường hợp"
+
+
+GROUPS = (("collective", "Tập thể"), ("individual", "Cá nhân"))
+ROMAN = ("I", "II", "III")
+
+
+def awardee_groups(items: list) -> list[dict]:
+    """Split a list into “I. Tập thể”, “II. Cá nhân” (empty groups left out, order kept)."""
+    groups = [(label, [i for i in items if i.get("kind") == kind]) for kind, label in GROUPS]
+    other = [i for i in items if i.get("kind") not in dict(GROUPS)]
+    groups = [g for g in groups + [("Khác", other)] if g[1]]
+    return [{"title": f"{ROMAN[n]}. {label}", "members": members} for n, (label, members) in enumerate(groups)]
 
 
 def verdict_summary(items: list) -> str:
@@ -119,7 +145,7 @@ def metric_label(context, key: str) -> str:
 FILTERS = {
     "vn_date": formats.vn_date, "short_date": formats.short_date, "vn_datetime": formats.vn_datetime,
     "vn_time": formats.vn_time, "two": formats.two, "doc_no": doc_no, "clause": clause,
-    "lower_first": lower_first, "awardee_summary": awardee_summary,
+    "lower_first": lower_first, "awardee_summary": awardee_summary, "awardee_groups": awardee_groups,
     "verdict_summary": verdict_summary, "position_unit": position_unit,
     "awardee_line": awardee_line, "num": num, "yes_no": yes_no, "metric_label": metric_label,
     "state_label": _label(STATE_LABELS), "unit_kind_label": _label(UNIT_KIND_LABELS),

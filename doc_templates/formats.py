@@ -3,8 +3,22 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from zoneinfo import ZoneInfo
 
 BLANK = "\u00a0" * 6  # room for a hand-written number or day on a printed blank
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # every time printed on a paper, whatever the server's zone
+
+
+def local(t):
+    """A time in Vietnam: an aware datetime is converted; a naive one or a bare time is taken as given."""
+    if isinstance(t, dt.datetime) and t.tzinfo is not None:
+        return t.astimezone(VN_TZ)
+    return t
+
+
+def today() -> dt.date:
+    """Today's date in Vietnam (the date printed on papers), whatever the server's zone."""
+    return dt.datetime.now(VN_TZ).date()
 
 
 def two(n: int) -> str:
@@ -30,12 +44,14 @@ def short_date(d: dt.date | None) -> str:
 
 
 def vn_time(t: dt.datetime | dt.time) -> str:
-    """Return “08 giờ 30 phút”."""
+    """Return “08 giờ 30 phút” (Vietnam time)."""
+    t = local(t)
     return f"{two(t.hour)} giờ {two(t.minute)} phút"
 
 
 def vn_datetime(t: dt.datetime) -> str:
-    """Return “08 giờ 30 phút, ngày 05 tháng 01 năm 2026”."""
+    """Return “08 giờ 30 phút, ngày 05 tháng 01 năm 2026” (Vietnam time)."""
+    t = local(t)
     return f"{vn_time(t)}, {vn_date(t.date())}"
 
 

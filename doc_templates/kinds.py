@@ -18,6 +18,23 @@ FIELDS = {
 }
 
 
+# What a template of each kind must print, at least: without them it is not that kind of paper (a
+# finished decision uploaded as the giấy khen template has none). "x.y" is met by `x.y`, or by `x`
+# given whole to a filter (`awardee|awardee_line`).
+_ADMIN = {"header.date", "subject", "signer.name"}
+_CERT = {"header.date", "signer.name", "authority", "awardee.name", "reason", "decision.number",
+         "decision.date"}
+REQUIRED = {
+    "dang_ky": _ADMIN | {"unit.name", "targets"},
+    "to_trinh": _ADMIN | {"header.number", "addressee", "nominees"},
+    "bien_ban_tham_dinh": _ADMIN | {"header.number", "meeting.time", "verdicts", "conclusion"},
+    "quyet_dinh": _ADMIN | {"header.number", "authority", "legal_bases", "reason", "awardees"},
+    "giay_khen": _CERT,
+    "giay_khen_phoi": _CERT,
+    "bao_cao_tong_hop": _ADMIN | {"header.number", "totals", "units", "awards"},
+}
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of document the library renders."""
@@ -26,6 +43,11 @@ class Kind:
     title: str
     variables: frozenset[str]
     profile: str = "ND30"  # ND30 | ND30-certificate | ND30-form (see checks.check_nd30)
+
+    @property
+    def required(self) -> frozenset[str]:
+        """What a template of this kind must print (see REQUIRED)."""
+        return frozenset(REQUIRED[self.name])
 
     @property
     def filename(self) -> str:

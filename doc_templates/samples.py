@@ -166,3 +166,84 @@ def bao_cao_tong_hop() -> dict:
 def sample(kind: str) -> dict:
     """Return the sample context of `kind`."""
     return globals()[kind]()
+
+
+# ---------------------------------------------------------------- edge cases (the upload check)
+
+LONG = ("Trường Trung học cơ sở và Trung học phổ thông Phượng Tiến thuộc Ủy ban nhân dân xã Phượng Tiến"
+        " tỉnh Thái Nguyên, tổ bảo vệ an ninh trật tự cơ sở, tổ hòa giải và tổ tự quản ") * 2
+_LONG_KEYS = {"name", "unit_name", "position", "award", "achievement", "reason", "title", "location", "label"}
+# Keys a context may leave out (README “opt.”), and values that may be None.
+OPTIONAL = {"dang_ky": {"addressee"}, "bao_cao_tong_hop": {"addressee", "intro", "metric_labels"},
+            "quyet_dinh": {"article2"}, "giay_khen": {"register_no", "honorific"},
+            "giay_khen_phoi": {"register_no", "honorific"}}
+_NULLABLE = {"parent", "number", "date", "authority", "proposal", "position", "self_rating",
+             "antt_standard", "register_no", "verify_url", "decision_number"}
+
+
+def _scaled(items: list, n: int) -> list:
+    """`n` items made by cycling `items`, renumbered."""
+    out = []
+    for i in range(n):
+        item = dict(items[i % len(items)]) if isinstance(items[i % len(items)], dict) else items[i % len(items)]
+        if isinstance(item, dict) and "no" in item:
+            item["no"] = i + 1
+        if isinstance(item, dict) and "name" in item:
+            item["name"] = f"{item['name']} ({i + 1})"
+        out.append(item)
+    return out
+
+
+def _lists(kind: str, ctx: dict, n: int) -> dict:
+    """The context with each top-level list of records (awardees, nominees, units…) holding `n`."""
+    out = dict(ctx)
+    for key, value in ctx.items():
+        if key not in ("recipients", "legal_bases") and isinstance(value, list) and value:
+            out[key] = _scaled(value, n)
+        if key in ("awardee",):
+            out[key] = dict(value)
+    return out
+
+
+def _walk(value, fn):
+    if isinstance(value, dict):
+        return {k: fn(k, _walk(v, fn)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, fn) for v in value]
+    return value
+
+
+def _long(ctx: dict) -> dict:
+    return _walk(ctx, lambda k, v: LONG if k in _LONG_KEYS and isinstance(v, str) else v)
+
+
+def _without_optional(kind: str, ctx: dict) -> dict:
+    bare = _walk(ctx, lambda k, v: None if k in _NULLABLE else v)
+    for d in _dicts(bare):
+        for key in OPTIONAL.get(kind, set()) & set(d):
+            del d[key]
+    return bare
+
+
+def _dicts(value):
+    if isinstance(value, dict):
+        yield value
+        for v in value.values():
+            yield from _dicts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _dicts(v)
+
+
+def edge_cases(kind: str) -> list[tuple[str, dict]]:
+    """Realistic and edge-case contexts of `kind`, each with a Vietnamese label for messages:
+    long names, 1, 0 and 200 records, optional values missing."""
+    base = sample(kind)
+    return [
+        ("dữ liệu mẫu", base),
+        ("tên rất dài", _long(base)),
+        ("danh sách 1 trường hợp", _lists(kind, base, 1)),
+        ("danh sách rỗng (0 trường hợp)", _lists(kind, base, 0)),
+        ("danh sách 200 trường hợp", _lists(kind, base, 200)),
+        ("các giá trị không bắt buộc để trống", _without_optional(kind, base)),
+    ]

@@ -224,6 +224,7 @@ class RegisterEntry(Base):
     issued_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="issued")   # issued, cancelled
     note: Mapped[str | None] = mapped_column(Text)
+    cancelled_at: Mapped[datetime | None] = mapped_column()
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     register: Mapped[NumberRegister] = relationship()
 

@@ -152,25 +152,49 @@ def download_version(template_id: int):
 
 @bp.post("/templates/<kind>")
 def upload_template(kind: str):
-    """Upload a replacement .docx: checked now, refused with the reason, else used from the next paper."""
+    """Upload a replacement .docx: checked now (refused with the reason), then shown as a sample."""
     upload = request.files.get("file")
     try:
-        _, warnings = templates.upload(current_user.id, kind, upload.read() if upload else b"",
+        template_id = templates.upload(current_user.id, kind, upload.read() if upload else b"",
                                        upload.filename if upload else None, request.form.get("note"))
     except Invalid as exc:
         flash(f"Không nhận mẫu “{kind}”. {exc.message}", "error")
         return _templates_page(422)
-    flash("Đã lưu mẫu mới và dùng từ văn bản tiếp theo.", "success")
-    for warning in warnings:
-        flash(f"Lưu ý thể thức (NĐ 30): {warning}", "info")
-    return redirect(url_for(".templates_page"))
+    flash("Mẫu đã qua kiểm tra. Hãy xem văn bản tạo thử bên dưới rồi bấm “Kích hoạt” để dùng mẫu này.", "success")
+    return redirect(url_for(".template_version", template_id=template_id))
+
+
+@bp.get("/templates/versions/<int:template_id>")
+def template_version(template_id: int):
+    """One uploaded version: its sample paper as PDF, and the button that activates it."""
+    row = templates.version(g.db, _commune_id(), template_id)
+    try:
+        pages, problem = templates.preview_pages(g.db, _commune_id(), template_id), None
+    except Invalid as exc:
+        pages, problem = 0, exc.message
+    return render_template("admin/template_version.html", v=row, kind_title=templates.title(row.kind),
+                           pages=pages, problem=problem)
+
+
+@bp.get("/templates/versions/<int:template_id>/preview-<int:page>.png")
+def template_preview_page(template_id: int, page: int):
+    """One page of the sample paper as a picture (shown on the version's page)."""
+    png = templates.preview_png(g.db, _commune_id(), template_id, page)
+    return send_file(io.BytesIO(png), mimetype="image/png", max_age=300)
+
+
+@bp.get("/templates/versions/<int:template_id>/preview.pdf")
+def template_preview(template_id: int):
+    """The version's sample paper, rendered with sample data and converted to PDF."""
+    pdf = templates.preview_pdf(g.db, _commune_id(), template_id)
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"mau-{template_id}.pdf")
 
 
 @bp.post("/templates/versions/<int:template_id>/activate")
 def activate_template(template_id: int):
-    """Use an uploaded version again."""
+    """Kích hoạt: use an uploaded version (after seeing its sample)."""
     templates.activate(current_user.id, template_id)
-    flash("Đã chuyển sang dùng phiên bản mẫu đã chọn.", "success")
+    flash("Đã kích hoạt mẫu: dùng từ văn bản tiếp theo.", "success")
     return redirect(url_for(".templates_page"))
 
 

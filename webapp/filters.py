@@ -1,9 +1,11 @@
 """Jinja filters: Vietnamese labels and dates."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from flask import Flask
+
+from doc_templates.formats import VN_TZ
 
 from workflows.documents import UNIT_KIND_LABELS
 from workflows.fields import FIELD_LABELS
@@ -22,9 +24,11 @@ VERDICT_LABELS = {"accepted": "Đủ điều kiện", "refused": "Không đủ �
 
 
 def vn_datetime(moment: datetime | None) -> str:
+    """“25/11/2026 10:45” in Vietnam time, whatever the server's zone (a naive value is UTC, as stored)."""
     if moment is None:
         return ""
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M")      # aware: storage.models.UTCDateTime
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return aware.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
 
 
 def vn_date(day: date | None) -> str:

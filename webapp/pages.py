@@ -5,7 +5,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from storage.models import Campaign, Document, Dossier, Unit
+from storage.models import Campaign, Document, Dossier, RegisterEntry, Unit
 from webapp.forms import int_list
 from workflows import dossiers, machine, visibility
 
@@ -63,4 +63,6 @@ def verify(code: str):
         return render_template("verify.html", doc=None), 404
     decision = g.db.get(Document, doc.parent_id)
     unit = g.db.get(Unit, g.db.get(Dossier, doc.dossier_ids[0]).unit_id)
-    return render_template("verify.html", doc=doc, decision=decision, unit=unit)
+    cancelled = [e for e in (g.db.get(RegisterEntry, i) for i in (doc.register_entry_id, decision.register_entry_id)
+                             if i) if e.status == "cancelled"]
+    return render_template("verify.html", doc=doc, decision=decision, unit=unit, cancelled=cancelled)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ import doc_templates
 from storage.files import FileStore
 from storage.models import Commune, Document, DocumentDossier, Dossier, Nominee, User
 from workflows import numbering, templates
+from workflows.errors import Invalid
 from workflows.fields import FIELD_LABELS
 
 UNIT_KIND_LABELS = {"school": "Trường học", "hamlet": "Xóm, khu dân cư", "enterprise": "Doanh nghiệp",
@@ -88,9 +90,32 @@ def _take(session: Session, kind: str, commune: Commune, on: date, actor: User, 
                                actor_id=actor.id, note=note)
 
 
-def render(session: Session, kind: str, commune: Commune, ctx: dict) -> bytes:
-    """Render `kind` with the commune's active template (the admin's upload, else the built-in one)."""
-    return doc_templates.render(kind, ctx, template=templates.active_template(session, commune.id, kind))
+def render(session: Session, kind: str, commune: Commune | None, ctx: dict) -> bytes:
+    """Render `kind` with the commune's active template (the admin's upload, else the built-in one;
+    commune None: the built-in one)."""
+    return render_many(session, kind, commune, [ctx])[0]
+
+
+def render_many(session: Session, kind: str, commune: Commune | None, contexts: list[dict]) -> list[bytes]:
+    """Render many papers of `kind`. A template that fails on this data stops the whole action with a
+    clear message (the caller's transaction rolls back: no number is used, nothing is half-issued)."""
+    template = templates.active_template(session, commune.id, kind) if commune else None
+    try:
+        if template is not None:
+            _still_valid(kind, template)     # one uploaded before today's checks is not used blindly
+        return doc_templates.render_many(kind, contexts, template=template)
+    except doc_templates.TemplateError as exc:
+        title = doc_templates.KINDS[kind].title
+        raise Invalid(f"Không tạo được {title.lower()}: {exc} Thao tác chưa được thực hiện và không số văn "
+                      f"bản nào bị dùng. Quản trị cần sửa mẫu “{title}” hoặc trở lại mẫu mặc định.",
+                      "template") from exc
+
+
+@lru_cache(maxsize=32)
+def _still_valid(kind: str, template: bytes) -> bool:
+    """An uploaded template passes `validate_template` (parse only; cached per template)."""
+    doc_templates.validate_template(kind, template)
+    return True
 
 
 def _award_texts(commune: Commune, year: int, actor: User, on: date, number: str | None) -> dict:
@@ -171,8 +196,7 @@ def _issue_certificates(session, files, accepted, decision, dctx, public_url) ->
         codes.append(code)
         entries.append(_take(session, "giay_khen", commune, decision.issued_on, actor, note=n.name)[1])
         contexts.append(_certificate_ctx(dctx, n, i, decision, entries[-1].number, code, public_url))
-    template = templates.active_template(session, commune.id, "giay_khen") if commune else None
-    rendered = doc_templates.render_many("giay_khen", contexts, template=template) if contexts else []
+    rendered = render_many(session, "giay_khen", commune, contexts) if contexts else []
     return [
         _store_doc(session, files, kind="giay_khen", title=f"Giấy khen: {n.name}", data=data, entry=entry,
                    on=decision.issued_on, actor=actor, dossier_ids=[n.dossier_id], parent=decision, nominee=n,

@@ -6,13 +6,14 @@ Callers pass ids, never ORM objects; the web pages and the JSON API both call th
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 import settings
+from doc_templates import formats
 from extractors.probe import probe
 from storage.db import read_session, write_session
 from storage.files import store
@@ -27,7 +28,7 @@ from workflows.visibility import actor, allowed_actions, appraised_by, get_dossi
 
 
 def today() -> date:
-    return datetime.now(timezone.utc).astimezone().date()
+    return formats.today()  # Vietnam's date, whatever the server's zone
 
 
 # ---------------------------------------------------------------- register

@@ -1,10 +1,16 @@
-"""The dashboard's tables as .xlsx (openpyxl) and CSV: totals, units, awards, proposals, late dossiers."""
+"""The dashboard's tables as .xlsx (openpyxl) and CSV: totals, units, awards, proposals, late dossiers.
+
+Labels are Vietnamese (unit kinds, states). Text that a clerk typed can start with `= + - @` or a tab/CR,
+which spreadsheet programs would run as a formula: such cells are written as text (a leading `'` in CSV,
+a string cell in xlsx). The xlsx prints on A4 landscape, fitted to the page width, header row repeated.
+"""
 from __future__ import annotations
 
 import csv
 import io
 
 from workflows import criteria
+from workflows.documents import UNIT_KIND_LABELS
 from workflows.fields import FIELD_LABELS, METRICS
 from workflows.machine import STATE_LABELS
 from workflows.stats import COUNTED_NOTE, Dashboard
@@ -35,7 +41,8 @@ def _units(board: Dashboard) -> list[list]:
     rows = [head]
     for r in board.rows:
         antt = {True: "Đạt", False: "Chưa đạt"}.get(r.antt_standard, "")
-        rows.append([r.commune_name, r.unit_name, r.unit_kind, STATE_LABELS.get(r.state, r.state),
+        rows.append([r.commune_name, r.unit_name, UNIT_KIND_LABELS.get(r.unit_kind, r.unit_kind),
+                     STATE_LABELS.get(r.state, r.state),
                      "Có" if r.counted else "Không", r.report_number or "", r.self_rating or "", antt]
                     + [r.metrics.get(k) for k in METRICS])
     return rows
@@ -57,13 +64,46 @@ def _late(board: Dashboard) -> list[list]:
         [x.unit_name, STATE_LABELS.get(x.state, x.state), x.deadline, x.days_late] for x in board.late]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value) -> bool:
+    """Would a spreadsheet program take this text for a formula (or a DDE command)?"""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def csv_cell(value):
+    """A CSV cell: None empty, formula-like text prefixed with “'” so that it stays text."""
+    if value is None:
+        return ""
+    return "'" + value if is_formula_like(value) else value
+
+
 def to_csv(board: Dashboard, name: str) -> bytes:
     """One table as CSV, UTF-8 with a BOM so that spreadsheet programs read the Vietnamese letters."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for row in table(board, name):
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _as_text(ws) -> None:
+    """Every formula-like string of the sheet is a plain text cell (openpyxl writes “=…” as a formula)."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if is_formula_like(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
+def _print_setup(ws) -> None:
+    """A4 landscape, fitted to one page wide, the header row repeated on every page."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
 
 
 def to_xlsx(board: Dashboard) -> bytes:
@@ -80,6 +120,8 @@ def to_xlsx(board: Dashboard) -> bytes:
         for cell in ws[1]:
             cell.font, cell.alignment = Font(bold=True), Alignment(wrap_text=True, vertical="top")
         ws.freeze_panes = "A2"
+        _as_text(ws)
+        _print_setup(ws)
         for col in ws.columns:
             ws.column_dimensions[col[0].column_letter].width = min(60, max(10, *(len(str(c.value or ""))
                                                                                  for c in col[:50])) + 2)

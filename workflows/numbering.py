@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
-from storage.models import NumberRegister, RegisterEntry
+from storage.models import NumberRegister, RegisterEntry, utcnow
 
 
 def doc_number(seq: int, type_code: str | None, issuer_code: str) -> str:
@@ -49,7 +49,8 @@ def take(session: Session, *, commune_id: int, issuer_code: str, type_code: str 
 def cancel(session: Session, entry_id: int, note: str) -> RegisterEntry:
     """Mark a number cancelled; it stays in the register and is never reused."""
     entry = session.get(RegisterEntry, entry_id)
-    entry.status, entry.note = "cancelled", note
+    if entry.status != "cancelled":
+        entry.status, entry.note, entry.cancelled_at = "cancelled", note, utcnow()
     return entry
 
 

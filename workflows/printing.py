@@ -12,7 +12,7 @@ import doc_templates
 import settings
 from storage.db import read_session, write_session
 from storage.models import Document, PdfBatch, PrintSetting, utcnow
-from workflows import documents, machine, queue, templates, visibility
+from workflows import documents, machine, queue, visibility
 from workflows.errors import Conflict, Invalid, NotFound
 
 MAX_OFFSET_MM = 50.0
@@ -77,11 +77,10 @@ def phoi_docx(session: Session, actor_id: int, decision_id: int) -> list[bytes]:
     pairs = documents.certificate_contexts(session, decision, settings.get().public_url)
     if not pairs:
         raise Conflict("Quyết định này không có giấy khen nào để in.")
-    commune_id = pairs[0][0].nominee.dossier.unit.commune_id
-    shift = offsets(session, commune_id)
-    template = templates.active_template(session, commune_id, "giay_khen_phoi")
-    return doc_templates.render_many("giay_khen_phoi", [{**ctx, "offsets_mm": shift} for _, ctx in pairs],
-                                     template=template)
+    commune = pairs[0][0].nominee.dossier.unit.commune
+    shift = offsets(session, commune.id)
+    return documents.render_many(session, "giay_khen_phoi", commune,
+                                 [{**ctx, "offsets_mm": shift} for _, ctx in pairs])
 
 
 def phoi_pdf(actor_id: int, decision_id: int) -> bytes:

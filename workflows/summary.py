@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from storage.db import write_session
 from storage.files import store
 from storage.models import Commune, Document, SummaryReport, User
-from workflows import criteria, documents, dossiers, machine, numbering, stats, templates, visibility
+from workflows import criteria, documents, dossiers, machine, numbering, stats, visibility
 from workflows.errors import NotFound
 from workflows.fields import FIELD_LABELS, METRICS
 
@@ -48,10 +48,7 @@ def _issue(session: Session, user: User, board: stats.Dashboard) -> Document:
     entry = numbering.take(session, commune_id=commune.id, issuer_code=iss.issuer_code, type_code=iss.type_code, kind=KIND, on=on,
                            actor_id=user.id, note=f"Báo cáo tổng hợp năm {board.year}")
     ctx = context(board, user, commune, iss, entry.number)
-    template = None if board.province_view else templates.active_template(session, commune.id, KIND)
-    import doc_templates
-
-    data = doc_templates.render(KIND, ctx, template=template)
+    data = documents.render(session, KIND, None if board.province_view else commune, ctx)
     doc = documents._store_doc(session, store(), kind=KIND, title=ctx["subject"], data=data, on=on, actor=user,
                                dossier_ids=[], entry=entry)
     session.add(SummaryReport(document_id=doc.id, year=board.year, province=commune.province,

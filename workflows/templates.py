@@ -1,7 +1,10 @@
 """Document templates as data: the built-in one of each kind, or the admin's active uploaded replacement.
 
-An upload is refused at once (in Vietnamese) when `doc_templates.validate_template` finds bad Jinja or a
-variable the kind does not have, or when a trial render with sample data fails: never at print time.
+Upload → preview → activate. An upload is refused at once (in Vietnamese) when
+`doc_templates.check_template` finds bad Jinja, a variable or tag the kind does not allow, a variable
+the kind requires left out (a giấy khen that names no awardee), a failure on realistic and edge-case
+data (long names, 0 and 200 nominees, optional values missing), or a sample that fails the ND30
+check. An accepted upload is stored inactive; the admin sees its sample as a PDF, then activates it.
 """
 from __future__ import annotations
 
@@ -49,6 +52,12 @@ def overview(session: Session, commune_id: int) -> list[KindTemplates]:
     return [KindTemplates(k, doc_templates.KINDS[k].title, [r for r in rows if r.kind == k]) for k in KIND_ORDER]
 
 
+def title(kind: str) -> str:
+    """The Vietnamese name of a kind of paper."""
+    _kind(kind)
+    return doc_templates.KINDS[kind].title
+
+
 def current_file(session: Session, commune_id: int, kind: str) -> tuple[bytes, str]:
     """The .docx in use for `kind` (uploaded or built-in) and a download name."""
     _kind(kind)
@@ -66,49 +75,80 @@ def version_file(session: Session, commune_id: int, template_id: int) -> tuple[b
     return store().read(row.sha256), f"{row.kind}-phien-ban-{row.version}.docx"
 
 
-def check(kind: str, data: bytes) -> list[str]:
-    """Refuse a template that cannot render `kind`; return layout warnings (ND30) that do not block it."""
+def check(kind: str, data: bytes) -> bytes:
+    """Refuse a template that is not a sound template of `kind`; return its sample .docx."""
+    from doc_templates.engine import check_template
+
     _kind(kind)
     if not data:
         raise Invalid("Chưa chọn tệp mẫu .docx.", "file")
     if len(data) > MAX_TEMPLATE_BYTES:
         raise Invalid("Tệp mẫu quá lớn (tối đa 10 MB).", "file")
     try:
-        doc_templates.validate_template(kind, data)
-        rendered = doc_templates.render(kind, _sample(kind), template=data)
+        return check_template(kind, data)
     except doc_templates.TemplateError as exc:
         raise Invalid(f"Mẫu không hợp lệ: {exc}", "file") from exc
-    return _layout_warnings(rendered)
 
 
-def _sample(kind: str) -> dict:
-    from doc_templates import samples
-
-    return samples.sample(kind)
-
-
-def _layout_warnings(docx: bytes) -> list[str]:
-    try:
-        return list(doc_templates.check_nd30(docx))
-    except Exception:                       # the checker is advisory: it never blocks an upload
-        return []
-
-
-def upload(actor_id: int, kind: str, data: bytes, filename: str | None,
-           note: str | None = None) -> tuple[int, list[str]]:
-    """Store a checked replacement template as a new version and make it the active one."""
-    warnings = check(kind, data)
+def upload(actor_id: int, kind: str, data: bytes, filename: str | None, note: str | None = None) -> int:
+    """Store a checked replacement template as a new, not yet active version; return its id."""
+    check(kind, data)
     sha = store().put_bytes(data)
     with write_session() as session:
         admin = _admin(session, actor_id)
         version = (session.scalar(select(func.max(DocumentTemplate.version)).where(
             DocumentTemplate.commune_id == admin.commune_id, DocumentTemplate.kind == kind)) or 0) + 1
-        _deactivate(session, admin.commune_id, kind)
-        row = DocumentTemplate(commune_id=admin.commune_id, kind=kind, version=version, sha256=sha, active=True,
+        row = DocumentTemplate(commune_id=admin.commune_id, kind=kind, version=version, sha256=sha, active=False,
                                filename=_name(filename, kind), note=_nfc(note), uploaded_by_id=admin.id)
         session.add(row)
         session.flush()
-        return row.id, warnings
+        return row.id
+
+
+def version(session: Session, commune_id: int, template_id: int) -> DocumentTemplate:
+    """One uploaded version of the commune (for its preview page)."""
+    return _row(session, commune_id, template_id)
+
+
+PREVIEW_PAGES = 4
+_previews: dict[str, bytes] = {}   # template sha256 → sample PDF (a few, this process)
+
+
+def preview_pdf(session: Session, commune_id: int, template_id: int) -> bytes:
+    """The sample paper of one uploaded version, as PDF (what the admin looks at before activating)."""
+    row = _row(session, commune_id, template_id)
+    if row.sha256 not in _previews:
+        sample = check(row.kind, store().read(row.sha256))
+        try:
+            pdf = doc_templates.to_pdf(sample)
+        except doc_templates.ConversionError as exc:
+            raise Invalid(f"Không tạo được bản xem trước PDF: {exc}") from exc
+        if len(_previews) >= 8:
+            _previews.pop(next(iter(_previews)))
+        _previews[row.sha256] = pdf
+    return _previews[row.sha256]
+
+
+def preview_pages(session: Session, commune_id: int, template_id: int) -> int:
+    """How many pages of the sample are shown as pictures (at most PREVIEW_PAGES)."""
+    import pypdfium2 as pdfium
+
+    return min(PREVIEW_PAGES, len(pdfium.PdfDocument(preview_pdf(session, commune_id, template_id))))
+
+
+def preview_png(session: Session, commune_id: int, template_id: int, page: int) -> bytes:
+    """Page `page` (1-based) of the sample as a PNG picture, about 800 px wide (our own PDF)."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(preview_pdf(session, commune_id, template_id))
+    if not 1 <= page <= min(PREVIEW_PAGES, len(pdf)):
+        raise NotFound(f"Bản xem trước không có trang {page}.")
+    width = pdf[page - 1].get_size()[0]
+    out = io.BytesIO()
+    pdf[page - 1].render(scale=min(2.0, 800 / width)).to_pil().save(out, "PNG")
+    return out.getvalue()
 
 
 def activate(actor_id: int, template_id: int) -> None:

