@@ -60,9 +60,8 @@ def health():
         db = "ok"
     except Exception:
         db = "down"
-    redis_ok, workers = queue.health()
-    status = {"db": db, "redis": "ok" if redis_ok else "down", "workers": workers}
-    return jsonify(status), 200 if db == "ok" and redis_ok else 503
+    status = {"db": db, **queue.health()}
+    return jsonify(status), 200 if db == "ok" and status["redis"] == "ok" else 503
 
 
 @bp.get("/openapi.json")

@@ -50,7 +50,7 @@ def main() -> None:
     stop = threading.Event()
     threading.Thread(target=_sweep_forever, args=(stop, settings.get().sweep_interval_s), daemon=True).start()
     try:
-        LimitedWorker([settings.get().queue_name], connection=queue.redis()).work(with_scheduler=True)
+        LimitedWorker([settings.get().queue_name], connection=queue.worker_redis()).work(with_scheduler=True)
     finally:
         stop.set()
 
