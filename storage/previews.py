@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 from extractors.probe import TooComplex, render_preview
-from storage.files import store
+from storage.files import private_dir, store
 
 WIDTH, HEIGHT = 900, 1800
 
@@ -28,7 +28,7 @@ def page_png(sha256: str, mime: str, page: int) -> Path:
     out = files.root.parent / "previews" / f"{sha256}-{page}.png"
     if out.exists():
         return out
-    out.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(out.parent)
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
     try:
         render_preview(files.path(sha256), mime, page, tmp, width=WIDTH, height=HEIGHT)

@@ -9,6 +9,7 @@ blocking queue reads and has no such read timeout.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from functools import lru_cache
 
 from redis import Redis
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 0.5
 REQUEST_TIMEOUT_S = 1.0
+WORKER_TTL_S = 20        # an idle worker reports every few seconds (rq waits worker_ttl - 15 s per read)
+ALIVE_S = 60             # a worker silent for longer is counted as down (busy ones report every 30 s)
 
 
 @lru_cache(maxsize=8)
@@ -67,7 +70,9 @@ def health() -> dict:
     try:
         r = redis()
         r.ping()
-        workers = len(Worker.all(connection=r))
+        now = datetime.now(timezone.utc)
+        workers = sum(1 for w in Worker.all(connection=r)
+                      if w.last_heartbeat and (now - w.last_heartbeat).total_seconds() < ALIVE_S)
     except RedisError as exc:
         log.warning("health: Redis is down: %s", exc)
         return {"redis": "down", "workers": 0, "worker": "unknown"}
