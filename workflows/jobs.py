@@ -122,6 +122,7 @@ def _read(report_id: int) -> str:
         with _lease(report_id):
             result = extractors.extract(store().path(sha), progress=lambda done, total: _progress(report_id, done))
     except extractors.ExtractionError as exc:          # the file itself is unreadable: retrying won't help
+        log.warning("report %s: unreadable: %s", report_id, exc, exc_info=exc.__cause__ is not None)
         _fail(report_id, str(exc))
         return "failed"
     except MemoryError:                                 # the job's memory ceiling: the file is the problem

@@ -86,3 +86,22 @@ def test_the_database_and_the_file_store_are_private(client, env):
     assert all(p.stat().st_mode & 0o077 == 0 for p in files.rglob("*") if p.is_file())
     if env.dialect == "sqlite":
         assert os.stat(env.database_url.removeprefix("sqlite:///")).st_mode & 0o777 == 0o600
+
+
+def test_an_ocr_failure_is_told_in_vietnamese_and_the_detail_stays_in_the_log(client, env, caplog):
+    import io
+
+    from PIL import Image
+
+    unit = Api(client, "donvi07")
+    d = unit.post("/dossiers", json={"unit_id": unit.unit_id(), "campaign_id": unit.campaign_id()}).get_json()["id"]
+    sliver = io.BytesIO()
+    Image.new("L", (20, 190), 255).save(sliver, "PNG")          # a sliver of a scan: OCR's arrays do not fit
+    r = client.post(f"/api/v1/dossiers/{d}/reports", headers=unit.headers,
+                    data={"file": (io.BytesIO(sliver.getvalue()), "anh.png")}, content_type="multipart/form-data")
+    assert r.status_code == 202, r.get_json()
+    env.run_jobs()
+    report = unit.get(f"/reports/{r.get_json()['report_id']}").get_json()
+    assert report["status"] == "failed" and VIETNAMESE.search(report["error"])
+    assert not any(word in report["error"] for word in ("operands", "broadcast", "shapes", "Error", "numpy"))
+    assert "broadcast" in caplog.text, "the detail is in the log"
