@@ -60,6 +60,8 @@ SCRIPT_MESSAGE = ("Tệp PDF có chứa mã lệnh (JavaScript) hoặc lệnh ch
                   "Hãy in lại báo cáo ra PDF (Microsoft Print to PDF) rồi tải lên.")
 EMBEDDED_MESSAGE = ("Tệp PDF có đính kèm một chương trình chạy được hoặc tệp nén bên trong, hệ thống không "
                     "nhận. Hãy in lại báo cáo ra PDF (Microsoft Print to PDF) rồi tải lên.")
+PASSWORD_MESSAGE = "Tệp PDF được đặt mật khẩu, hệ thống không đọc được. Hãy tải lên bản không khóa."
+BROKEN_MESSAGE = "Tệp PDF bị hỏng hoặc không đầy đủ, không đọc được. Hãy xuất lại hoặc quét lại."
 TOO_COMPLEX_MESSAGE = ("Tệp PDF quá phức tạp để kiểm tra và hiển thị an toàn (vượt giới hạn bộ nhớ hoặc thời gian "
                        "xử lý). Hãy in lại báo cáo ra PDF hoặc quét lại rồi tải lên.")
 
@@ -287,8 +289,8 @@ def _pdf_pages(path: Path, max_pages: int, max_megapixels: float) -> tuple[int, 
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
-            raise Unreadable("Tệp PDF được đặt mật khẩu, hệ thống không đọc được. Hãy tải lên bản không khóa.")
-        raise Unreadable("Tệp PDF bị hỏng hoặc không đầy đủ, không đọc được. Hãy xuất lại hoặc quét lại.")
+            raise Unreadable(PASSWORD_MESSAGE) from None
+        raise Unreadable(BROKEN_MESSAGE) from None
     try:
         pages = len(pdf)
         if pages == 0:
@@ -301,7 +303,7 @@ def _pdf_pages(path: Path, max_pages: int, max_megapixels: float) -> tuple[int, 
                 w, h = pdf.get_page_size(i)
             except pdfium.PdfiumError:
                 raise Unreadable(f"Tệp PDF bị hỏng: không đọc được trang {i + 1} (cấu trúc trang sai). "
-                                 "Hãy xuất lại hoặc quét lại rồi tải lên.")
+                                 "Hãy xuất lại hoặc quét lại rồi tải lên.") from None
             _check_shape(w, h, f"Trang {i + 1}")
             biggest = max(biggest, (w / 72 * 300) * (h / 72 * 300) / 1e6)   # w×h pt at 300 dpi
         if biggest > max_megapixels:
@@ -330,9 +332,9 @@ def _check_pdf_objects(path: Path, max_megapixels: float) -> None:
     try:
         pdf = pikepdf.open(path)
     except pikepdf.PasswordError:
-        raise Unreadable("Tệp PDF được đặt mật khẩu, hệ thống không đọc được. Hãy tải lên bản không khóa.")
+        raise Unreadable(PASSWORD_MESSAGE) from None
     except pikepdf.PdfError:
-        raise Unreadable("Tệp PDF bị hỏng hoặc không đầy đủ, không đọc được. Hãy xuất lại hoặc quét lại.")
+        raise Unreadable(BROKEN_MESSAGE) from None
     decoded = 0
     with pdf:
         for obj in pdf.objects:
@@ -422,9 +424,9 @@ def _probe_image(path: Path, mime: str, max_pages: int, max_megapixels: float) -
         # PIL refuses twice its MAX_IMAGE_PIXELS (~179 MP) at open, before we can read the size ourselves.
         found = re.search(r"\((\d+) pixels\)", str(exc))
         size = f"{int(found.group(1)) / 1e6:.0f} megapixel" if found else "quá nhiều điểm ảnh"
-        raise TooManyPixels(f"Ảnh quá lớn ({size}), vượt giới hạn {max_megapixels:g} megapixel.")
+        raise TooManyPixels(f"Ảnh quá lớn ({size}), vượt giới hạn {max_megapixels:g} megapixel.") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error):
-        raise Unreadable("Tệp ảnh bị hỏng hoặc không đầy đủ, không đọc được. Hãy chụp hoặc quét lại.")
+        raise Unreadable("Tệp ảnh bị hỏng hoặc không đầy đủ, không đọc được. Hãy chụp hoặc quét lại.") from None
     return Probe(mime, len(frames), round(biggest, 2))
 
 

@@ -258,7 +258,7 @@ def _pdf_saved(document_id: int, chunk: list[tuple[int, str]], pdfs: list[bytes]
     """Store a chunk's PDFs (a second run leaves PDFs already stored alone) and count them done."""
     files = store()
     with write_session() as session:
-        for (doc_id, _), pdf in zip(chunk, pdfs):
+        for (doc_id, _), pdf in zip(chunk, pdfs, strict=True):
             doc = session.get(Document, doc_id)
             if doc.pdf_sha256 is None:
                 doc.pdf_sha256, doc.pdf_error = files.put_bytes(pdf), None
