@@ -107,7 +107,8 @@ def _result(future) -> Page:
     except OcrUnavailable:
         raise                                   # the server's tools, not the file: the job retries
     except (OSError, RuntimeError, ValueError) as exc:
-        raise ExtractionError(f"Không nhận dạng được chữ trên trang (lỗi OCR: {exc}).") from exc
+        raise ExtractionError("Không nhận dạng được chữ trên một trang của tệp (ảnh quá nhỏ, hỏng hoặc có định dạng "
+                              "lạ). Hãy chụp hoặc quét lại rõ hơn rồi nộp lại.") from exc   # detail: exc, logged by the caller
 
 
 def _report(progress: Progress | None, done: int, total: int) -> None:

@@ -30,6 +30,9 @@ from storage.files import CHUNK, FileStore, sha256_file
 
 MANIFEST = "manifest.json"
 FORMAT = 1
+# Files of VAR_DIR kept beside the database and the store: the session key, and the key and signed
+# checkpoints that anchor the history outside the database (workflows/history.py).
+KEPT = ("secret_key", "history_key", "checkpoints/*.json")
 
 
 class BackupError(RuntimeError):
@@ -56,17 +59,28 @@ def create(dest: str | Path, source: Source | None = None) -> dict:
         if missing:
             raise BackupError(f"{len(missing)} file(s) named by the database are missing from the store: "
                               + ", ".join(missing[:5]))
-        secret = source.var_dir / "secret_key"
-        if secret.exists():
-            shutil.copy2(secret, work / "secret_key")
+        kept = _copy_kept(source.var_dir, work)
         manifest = {"format": FORMAT, "created_at": datetime.now(timezone.utc).isoformat(), **db,
-                    "files": {"count": len(files), "bytes": sum(f["size"] for f in files), "items": files}}
+                    "files": {"count": len(files), "bytes": sum(f["size"] for f in files), "items": files},
+                    "kept": kept}
         (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
         for item in work.iterdir():        # the manifest's presence marks a complete backup
             os.replace(item, dest / item.name)
         return manifest
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _copy_kept(src_dir: Path, dst_dir: Path) -> dict[str, str]:
+    """Copy the KEPT files (permissions preserved); return their relative paths and sha256."""
+    kept = {}
+    for pattern in KEPT:
+        for src in sorted(src_dir.glob(pattern)):
+            rel = src.relative_to(src_dir).as_posix()
+            (dst_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst_dir / rel)
+            kept[rel] = sha256_file(src)
+    return kept
 
 
 def _current() -> Source:
@@ -209,6 +223,9 @@ def verify(src: str | Path) -> dict:
         path = store.path(item["sha256"])
         if not path.exists() or sha256_file(path) != item["sha256"]:
             raise BackupError(f"file {item['sha256']} is missing or damaged in the backup.")
+    for rel, digest in manifest.get("kept", {}).items():
+        if not (src / rel).exists() or sha256_file(src / rel) != digest:
+            raise BackupError(f"{rel} is missing or damaged in the backup.")
     return manifest
 
 
@@ -229,8 +246,7 @@ def restore(src: str | Path, into: str | Path, database_url: str | None = None) 
                                      FileStore(into / "files").path(item["sha256"]))
             if digest != item["sha256"]:
                 raise BackupError(f"file {item['sha256']} changed while being restored.")
-        if (src / "secret_key").exists():
-            shutil.copy2(src / "secret_key", into / "secret_key")
+        _copy_kept(src, into)
         if dialect == "sqlite":
             _restore_sqlite(src / manifest["database"]["file"], Path(make_url(url).database))
         else:

@@ -11,6 +11,8 @@ CHUNK = 1 << 20
 
 
 class FileStore:
+    """Files are read-only for this user (0400) under a directory no one else may enter (0700)."""
+
     def __init__(self, root: str | Path):
         self.root = Path(root)
 
@@ -48,6 +50,7 @@ class FileStore:
 
     def _write(self, sha: str, writer) -> None:
         final = self.path(sha)
+        private_dir(self.root)
         final.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".tmp-")
         try:
@@ -55,7 +58,7 @@ class FileStore:
                 writer(f)
                 f.flush()
                 os.fsync(f.fileno())
-            os.chmod(tmp, 0o444)
+            os.chmod(tmp, 0o400)
             if final.exists():          # another writer stored the same content first
                 os.unlink(tmp)
             else:
@@ -64,6 +67,14 @@ class FileStore:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` (0700), or take away the access of others to an existing one."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
 
 
 def sha256_file(path: str | Path) -> str:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.files import FileStore
-from storage.models import Base
+from storage.models import Base, Transition
 
 
 def referenced(session: Session) -> set[str]:
@@ -17,8 +17,6 @@ def referenced(session: Session) -> set[str]:
         for column in table.columns:
             if column.name.endswith("sha256") and column.name != "data_sha256":
                 refs.update(v for v in session.scalars(select(column)) if v)
-    from storage.models import Transition
-
     for files in session.scalars(select(Transition.files)):
         refs.update(files or [])
     return refs

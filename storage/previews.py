@@ -1,12 +1,25 @@
-"""Page images of stored files, for the dossier page; cached beside the file store."""
+"""Page images of stored files, for the dossier page; cached beside the file store.
+
+Rendering an uploaded file is work on untrusted input: it happens in a child process under a memory
+and time ceiling (`extractors.probe.render_preview`), never in the web process, and the image is
+bounded in pixels whatever the page's shape.
+"""
 from __future__ import annotations
 
-import io
+import uuid
 from pathlib import Path
 
-from storage.files import store
+from extractors.probe import TooComplex, render_preview
+from storage.files import private_dir, store
 
-WIDTH = 900
+WIDTH, HEIGHT = 900, 1800
+
+PREVIEW_FAILED = ("Không hiển thị được trang này: tệp quá phức tạp để vẽ trong giới hạn bộ nhớ và thời gian "
+                  "của máy chủ. Tệp gốc vẫn được lưu nguyên vẹn; có thể tải tệp gốc về để xem.")
+
+
+class PreviewUnavailable(TooComplex):
+    code = "preview_unavailable"
 
 
 def page_png(sha256: str, mime: str, page: int) -> Path:
@@ -15,32 +28,13 @@ def page_png(sha256: str, mime: str, page: int) -> Path:
     out = files.root.parent / "previews" / f"{sha256}-{page}.png"
     if out.exists():
         return out
-    image = _render_pdf(files.path(sha256), page) if mime == "application/pdf" else _image(files.path(sha256), page)
-    image.thumbnail((WIDTH, WIDTH * 2))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    buf = io.BytesIO()
-    image.convert("RGB").save(buf, "PNG", optimize=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_bytes(buf.getvalue())
-    tmp.replace(out)
-    return out
-
-
-def _render_pdf(path: Path, page: int):
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(path))
+    private_dir(out.parent)
+    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
     try:
-        p = pdf[page - 1]
-        scale = WIDTH / p.get_width()
-        return p.render(scale=scale).to_pil()
+        render_preview(files.path(sha256), mime, page, tmp, width=WIDTH, height=HEIGHT)
+        tmp.replace(out)
+    except TooComplex:
+        raise PreviewUnavailable(PREVIEW_FAILED) from None
     finally:
-        pdf.close()
-
-
-def _image(path: Path, page: int):
-    from PIL import Image
-
-    im = Image.open(path)
-    im.seek(page - 1)
-    return im.copy()
+        tmp.unlink(missing_ok=True)
+    return out

@@ -74,11 +74,12 @@ def create_app(test_config: dict | None = None) -> Flask:
                                 "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
         return resp
 
-    from webapp import admin, api, auth, dashboard, documents, dossiers, errors, pages, printing
+    from webapp import accesslog, admin, api, auth, dashboard, documents, dossiers, errors, pages, printing
     from webapp.filters import register_filters
 
     register_filters(app)
     errors.register(app)
+    accesslog.register(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(dossiers.bp)

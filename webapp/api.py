@@ -51,9 +51,8 @@ def health():
         db = "ok"
     except Exception:
         db = "down"
-    redis_ok, workers = queue.health()
-    status = {"db": db, "redis": "ok" if redis_ok else "down", "workers": workers}
-    return jsonify(status), 200 if db == "ok" and redis_ok else 503
+    status = {"db": db, **queue.health()}
+    return jsonify(status), 200 if db == "ok" and status["redis"] == "ok" else 503
 
 
 @bp.get("/openapi.json")
@@ -134,13 +133,10 @@ def save_and_submit(upload, actor_id: int, dossier_id: int) -> int:
     """Spool the upload to a private temp file, hand it to the service, and always remove the temp file."""
     tmp_dir = settings.get().tmp_dir
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=tmp_dir, prefix="upload-", delete=False) as tmp:
+    with tempfile.NamedTemporaryFile(dir=tmp_dir, prefix="upload-") as tmp:   # removed even if saving fails
         upload.save(tmp)
-    path = Path(tmp.name)
-    try:
-        return dossiers.submit_report(actor_id, dossier_id, path, upload.filename)
-    finally:
-        path.unlink(missing_ok=True)
+        tmp.flush()
+        return dossiers.submit_report(actor_id, dossier_id, Path(tmp.name), upload.filename)
 
 
 @bp.get("/reports/<int:report_id>")

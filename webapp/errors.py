@@ -1,9 +1,11 @@
 """Errors mapped to HTTP once: a JSON body under /api/, a Vietnamese page elsewhere."""
 from __future__ import annotations
 
+import errno
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from extractors.probe import ProbeError, UnsupportedType
@@ -59,6 +61,19 @@ def register(app: Flask) -> None:
         if exc.code == 400 and "CSRF" in (exc.description or ""):
             code, message = "csrf", "Phiên biểu mẫu đã hết hạn, vui lòng tải lại trang và thử lại."
         return error_response(exc.code or 500, code, message)
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def _out_of_range(exc):           # a number or text the database cannot hold is bad input, not a fault
+        return error_response(422, "invalid_value", "Giá trị nhập vào quá lớn hoặc không hợp lệ.")
+
+    @app.errorhandler(OSError)
+    def _os_error(exc):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            log.error("storage full on %s %s: %s", request.method, request.path, exc)
+            return error_response(507, "storage_full", "Máy chủ đã hết dung lượng lưu trữ: thao tác chưa được thực "
+                                  "hiện, không có dữ liệu nào bị mất. Vui lòng thử lại sau hoặc báo quản trị.")
+        return _unexpected(exc)
 
     @app.errorhandler(Exception)
     def _unexpected(exc):

@@ -1,37 +1,128 @@
-"""rq entry points. Each takes ids, checks the state first, and is safe to run twice."""
+"""rq entry points. Each takes ids, checks the state first, and is safe to run twice.
+
+Readings are scheduled fairly: every queued report has one job on the queue, but a job reads the queued
+report that is fairest to read next, not necessarily its own (`_claim_next`): the unit with the fewest
+readings taken since that report was submitted goes first, so one unit's backlog delays another unit's
+first report by at most the one job already running. A report whose dossier has a newer upload is not
+read (its reading is cancelled), and the same file uploaded twice in a dossier is read once.
+"""
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from contextlib import contextmanager
 from datetime import timedelta
 
 from rq import get_current_job
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
 
+import doc_templates
 import extractors
+import settings
 from storage.db import read_session, write_session
 from storage.files import store
+from storage.models import Document, Dossier, PdfBatch, Report, utcnow
+from storage.orphans import sweep_orphans
 from storage.search import index_report
-from storage.models import Document, Dossier, Report, utcnow
+from workflows import history
 from workflows.fields import clean
+from workflows.dossiers import enqueue_pdf, enqueue_report, replace_nominees
 
 log = logging.getLogger(__name__)
 
+READ_FAILED = ("Lỗi hệ thống khi đọc báo cáo; tệp vẫn được lưu nguyên vẹn. Hệ thống sẽ tự thử lại; nếu vẫn lỗi, "
+               "hãy bấm “Đọc lại” hoặc báo quản trị (chi tiết lỗi có trong nhật ký máy chủ).")
+SUPERSEDED = "Không đọc bản này: đơn vị đã nộp một bản mới hơn, bản mới được đọc thay."
+
 
 def process_report(report_id: int) -> str:
-    """Read an uploaded report (text layer, OCR, rules) and store its fields and status."""
+    """Read the fairest queued report (this job's own, or one that waited longer) and store its fields."""
+    chosen = _claim_next(report_id)
+    if chosen is None:
+        return "skipped"
+    twin = _read_twin(chosen)
+    if twin is not None:
+        _copy_reading(twin, chosen)
+        return f"report {chosen}: copied from report {twin}"
+    return f"report {chosen}: {_read(chosen)}"
+
+
+def _claim_next(preferred: int) -> int | None:
+    """Cancel superseded readings, then mark the fairest queued report running and return its id."""
     with write_session() as session:
+        _cancel_superseded(session)
+        for report_id in _fair_order(session, preferred):
+            claimed = session.execute(update(Report).where(Report.id == report_id, Report.status == "queued")
+                                      .values(status="running", error=None, progress_done=0,
+                                              lease_until=_lease_end())).rowcount
+            if claimed:
+                return report_id
+    return None
+
+
+def _cancel_superseded(session: Session) -> None:
+    """A queued report that is not its dossier's latest upload will never be used: it is not read."""
+    newest = {d: r for d, r in session.execute(select(Report.dossier_id, func.max(Report.id))
+                                                .group_by(Report.dossier_id))}
+    for report in session.scalars(select(Report).where(Report.status == "queued")):
+        if newest[report.dossier_id] != report.id:
+            report.status, report.error, report.finished_at = "failed", SUPERSEDED, utcnow()
+            log.info("report %s: superseded by report %s, not read", report.id, newest[report.dossier_id])
+
+
+def _fair_order(session: Session, preferred: int) -> list[int]:
+    """Queued reports, fairest first: fewest readings of the same unit taken (running, or finished) since
+    the report was submitted; then the oldest; this job's own report wins a tie. A report whose twin (same
+    file, same dossier) is being read waits for it."""
+    queued = session.execute(select(Report.id, Report.sha256, Report.dossier_id, Report.submitted_at, Dossier.unit_id)
+                             .join(Dossier, Dossier.id == Report.dossier_id)
+                             .where(Report.status == "queued").order_by(Report.id).limit(1000)).all()
+    if not queued:
+        return []
+    since = min(row.submitted_at for row in queued)
+    taken = session.execute(select(Dossier.unit_id, Report.status, Report.finished_at, Report.sha256, Report.dossier_id)
+                            .join(Dossier, Dossier.id == Report.dossier_id)
+                            .where(or_(Report.status == "running", Report.finished_at >= since))).all()
+    running = {(row.dossier_id, row.sha256) for row in taken if row.status == "running"}
+
+    def served(row) -> int:
+        return sum(1 for t in taken if t.unit_id == row.unit_id
+                   and (t.status == "running" or t.finished_at >= row.submitted_at))
+
+    waiting = [row for row in queued if (row.dossier_id, row.sha256) not in running]
+    waiting.sort(key=lambda row: (served(row), row.submitted_at, row.id != preferred, row.id))
+    return [row.id for row in waiting]
+
+
+def _read_twin(report_id: int) -> int | None:
+    """A report of the same dossier with the same file, already read."""
+    with read_session() as session:
         report = session.get(Report, report_id)
-        if report is None or report.status == "done":
-            return "skipped"
-        report.status, report.error, report.progress_done = "running", None, 0
-        report.lease_until = _lease_end()
+        return session.scalar(select(Report.id).where(Report.dossier_id == report.dossier_id, Report.id != report.id,
+                                                      Report.sha256 == report.sha256, Report.status == "done")
+                              .order_by(Report.id.desc()).limit(1))
+
+
+def _copy_reading(source_id: int, report_id: int) -> None:
+    with read_session() as session:
+        src = session.get(Report, source_id)
+        copied = {"fields": src.fields, "provenance": src.provenance, "quality": src.quality, "text": src.text,
+                  "pages": src.pages}
+    log.info("report %s: same file as report %s in this dossier, reading copied", report_id, source_id)
+    _store_reading(report_id, copied)
+
+
+def _read(report_id: int) -> str:
+    with read_session() as session:
+        report = session.get(Report, report_id)
         sha, pages = report.sha256, report.pages
     try:
         with _lease(report_id):
             result = extractors.extract(store().path(sha), progress=lambda done, total: _progress(report_id, done))
     except extractors.ExtractionError as exc:          # the file itself is unreadable: retrying won't help
+        log.warning("report %s: unreadable: %s", report_id, exc, exc_info=exc.__cause__ is not None)
         _fail(report_id, str(exc))
         return "failed"
     except MemoryError:                                 # the job's memory ceiling: the file is the problem
@@ -41,16 +132,16 @@ def process_report(report_id: int) -> str:
     except extractors.OcrUnavailable as exc:           # a server tool is missing or hung: retry later
         _fail(report_id, str(exc), final=_last_try())
         raise
-    except Exception as exc:
-        _fail(report_id, f"Lỗi khi đọc báo cáo: {exc.__class__.__name__}: {exc}", final=_last_try())
+    except Exception:                                   # a bug or a library's internal error: log it, say it plainly
+        log.exception("report %s: reading failed", report_id)
+        _fail(report_id, READ_FAILED, final=_last_try())
         raise
-    _finish(report_id, result, pages)
+    _store_reading(report_id, {"fields": clean(result.to_dict()), "provenance": result.provenance,
+                               "quality": result.quality, "text": result.text, "pages": result.pages or pages})
     return "done"
 
 
 def _lease_end():
-    import settings
-
     return utcnow() + timedelta(seconds=settings.get().job_lease_s)
 
 
@@ -58,8 +149,6 @@ def _lease_end():
 def _lease(report_id: int):
     """Renew the report's lease while this job is alive; a killed worker's lease expires and the sweeper
     hands the report to another worker."""
-    import settings
-
     stop = threading.Event()
 
     def renew():
@@ -94,27 +183,28 @@ def _fail(report_id: int, message: str, final: bool = True) -> None:
         report.finished_at = utcnow()
 
 
-def _finish(report_id: int, result, pages: int) -> None:
-    from workflows.dossiers import replace_nominees
-
+def _store_reading(report_id: int, reading: dict) -> None:
+    """Store what was read; the latest report of a dossier still waiting for checks gives its nominees.
+    Queued twins (same file, same dossier) get the same reading."""
     with write_session() as session:
         report = session.get(Report, report_id)
         if report.status == "done":
             return
-        fields = clean(result.to_dict())
-        report.fields, report.provenance, report.quality = fields, result.provenance, result.quality
-        report.text, report.pages, report.progress_done = result.text, result.pages or pages, result.pages or pages
-        report.status, report.finished_at = "done", utcnow()
+        twins = list(session.scalars(select(Report).where(
+            Report.dossier_id == report.dossier_id, Report.sha256 == report.sha256, Report.status == "queued")))
         dossier = session.get(Dossier, report.dossier_id)
-        if dossier.state == "report_submitted" and dossier.reports[-1].id == report.id:
-            replace_nominees(session, dossier, fields["nominees"])
-        index_report(session, report)
+        for r in [report, *twins]:
+            r.fields, r.provenance, r.quality = reading["fields"], reading["provenance"], reading["quality"]
+            r.text, r.pages, r.progress_done = reading["text"], reading["pages"], reading["pages"]
+            r.status, r.error, r.finished_at = "done", None, utcnow()
+            index_report(session, r)
+        if dossier.state == "report_submitted" and dossier.reports[-1].id in {r.id for r in [report, *twins]}:
+            replace_nominees(session, dossier, reading["fields"]["nominees"])
 
 
 PDF_CHUNK = 20          # documents per soffice run: progress is recorded after each chunk
 NO_LIBREOFFICE = ("Không tạo được bản PDF: chưa cài LibreOffice (lệnh soffice) trên máy chạy tác vụ nền. "
                   "Hồ sơ vẫn giữ nguyên trạng thái; cần cài LibreOffice rồi tạo lại PDF.")
-_converter_slot: tuple | None = None
 
 
 def render_documents(document_id: int) -> str:
@@ -149,21 +239,13 @@ def _pdf_pending(document_id: int) -> tuple[list[tuple[int, str]], int]:
         return [(d.id, d.sha256) for d in docs if d.pdf_sha256 is None], len(docs)
 
 
-def _pdf_converter():
-    """One LibreOffice converter per worker process (its profile is created once, then reused)."""
-    import os
-
-    import doc_templates
-
-    global _converter_slot
-    if _converter_slot is None or _converter_slot[0] != os.getpid():
-        _converter_slot = (os.getpid(), doc_templates.PdfConverter())
-    return _converter_slot[1]
+@functools.cache
+def _pdf_converter() -> doc_templates.PdfConverter:
+    """One LibreOffice converter per process (its profile is created once, then reused)."""
+    return doc_templates.PdfConverter()
 
 
 def _pdf_batch(document_id: int, **values) -> None:
-    from storage.models import PdfBatch
-
     with write_session() as session:
         batch = session.get(PdfBatch, document_id) or PdfBatch(decision_id=document_id, attempts=0)
         for key, value in values.items():
@@ -176,7 +258,7 @@ def _pdf_saved(document_id: int, chunk: list[tuple[int, str]], pdfs: list[bytes]
     """Store a chunk's PDFs (a second run leaves PDFs already stored alone) and count them done."""
     files = store()
     with write_session() as session:
-        for (doc_id, _), pdf in zip(chunk, pdfs):
+        for (doc_id, _), pdf in zip(chunk, pdfs, strict=True):
             doc = session.get(Document, doc_id)
             if doc.pdf_sha256 is None:
                 doc.pdf_sha256, doc.pdf_error = files.put_bytes(pdf), None
@@ -200,10 +282,6 @@ def _pdf_failed(document_id: int, doc_ids: list[int], message: str, final: bool 
 
 def sweep() -> int:
     """Enqueue reports that were accepted while Redis was unreachable; returns how many."""
-    from workflows.dossiers import enqueue_report
-
-    from workflows.dossiers import enqueue_pdf
-
     stale = utcnow() - timedelta(minutes=30)
     with read_session() as session:
         ids = list(session.scalars(select(Report.id).where(
@@ -225,3 +303,21 @@ def _reclaim_abandoned() -> list[int]:
             log.warning("report %s: lease expired, re-queued", r.id)
             r.status, r.attempts, r.enqueued_at, r.progress_done = "queued", r.attempts + 1, None, 0
         return [r.id for r in rows]
+
+
+def sweep_orphan_files() -> int:
+    """Delete stored files no row refers to (left by rolled-back transactions), once older than an hour."""
+    with read_session() as session:
+        removed = sweep_orphans(session, store())
+    if removed:
+        log.info("removed %d orphan file(s) from the store", len(removed))
+    return len(removed)
+
+
+def anchor_history() -> history.Checkpoint | None:
+    """Sign a checkpoint of the history chains outside the database, once a day."""
+    with read_session() as session:
+        checkpoint = history.checkpoint_if_due(session, settings.get().var_dir)
+    if checkpoint:
+        log.info("history checkpoint %s written (%d steps)", checkpoint.fingerprint, checkpoint.transitions)
+    return checkpoint

@@ -9,6 +9,7 @@ import time
 
 from rq import Worker
 
+import settings
 from workflows import deadlines, jobs, queue
 
 log = logging.getLogger("workflows.worker")
@@ -19,38 +20,44 @@ class LimitedWorker(Worker):
     LibreOffice processes it starts), so one hostile file fails its own job, never the worker."""
 
     def main_work_horse(self, job, queue):
-        import settings
-
         limit = settings.get().job_memory_mb * 2**20
         if limit:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         super().main_work_horse(job, queue)
 
 
-def _sweep_forever(stop: threading.Event, every_s: float) -> None:
-    """Re-queue what was missed; once an hour, flag dossiers past their deadlines."""
-    last_deadline_check = 0.0
-    while not stop.wait(every_s):
+# Housekeeping the worker does besides jobs: every sweep round, and once an hour.
+EVERY_ROUND = (jobs.sweep,)
+HOURLY = (deadlines.mark_overdue, jobs.sweep_orphan_files, jobs.anchor_history)
+
+
+def _run(tasks) -> None:
+    for task in tasks:
         try:
-            jobs.sweep()
-            if time.monotonic() - last_deadline_check >= 3600:
-                deadlines.mark_overdue()
-                last_deadline_check = time.monotonic()
+            task()
         except Exception:       # the database or Redis may be briefly away; try again next round
-            log.exception("sweep failed")
+            log.exception("%s failed", task.__name__)
+
+
+def _sweep_forever(stop: threading.Event, every_s: float) -> None:
+    """Re-queue what was missed; once an hour, flag overdue dossiers, sweep orphan files, anchor the history."""
+    last_hourly = time.monotonic()
+    while not stop.wait(every_s):
+        _run(EVERY_ROUND)
+        if time.monotonic() - last_hourly >= 3600:
+            _run(HOURLY)
+            last_hourly = time.monotonic()
 
 
 def main() -> None:
-    import settings
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     os.nice(settings.get().worker_nice)     # OCR and PDF work yields the CPU to people waiting on pages
-    jobs.sweep()
-    deadlines.mark_overdue()
+    _run(EVERY_ROUND + HOURLY)
     stop = threading.Event()
     threading.Thread(target=_sweep_forever, args=(stop, settings.get().sweep_interval_s), daemon=True).start()
     try:
-        LimitedWorker([settings.get().queue_name], connection=queue.redis()).work(with_scheduler=True)
+        LimitedWorker([settings.get().queue_name], connection=queue.worker_redis(),
+                      worker_ttl=queue.WORKER_TTL_S).work(with_scheduler=True)
     finally:
         stop.set()
 

@@ -138,7 +138,10 @@ def test_a_backup_made_while_clerks_write_is_consistent(sqlite_env, tmp_path):
     writer = threading.Thread(target=write)
     writer.start()
     assert started.wait(60)
-    manifests = [backup.create(tmp_path / "bk0"), backup.create(tmp_path / "bk1")]
+    manifests = [backup.create(tmp_path / "bk0")]
+    started.clear()                       # an upload checks its file in a child process (~0.3 s): wait for one
+    assert started.wait(60)
+    manifests.append(backup.create(tmp_path / "bk1"))
     stop.set()
     writer.join(120)
     assert not errors, errors
