@@ -286,14 +286,14 @@ def test_a_broken_phoi_template_fails_printing_with_a_clear_message_not_a_500(we
     from storage.db import write_session
     from storage.files import store
     from storage.models import DocumentTemplate
-    from workflows import services
+    from workflows import dossiers
 
     broken = edited("giay_khen_phoi", "{{ awardee|awardee_line }}",
                     "{{ awardee|awardee_line }}{{ awardee.honorific.upper() }}")
     with write_session() as session:
         session.add(DocumentTemplate(commune_id=1, kind="giay_khen_phoi", version=1, sha256=store().put_bytes(broken),
                                      active=True, filename="phoi.docx", uploaded_by_id=user_id("admin")))
-    decision_id, _ = services.approve(user_id("chutich"), appraised_dossiers(1, nominees=1))
+    decision_id, _ = dossiers.approve(user_id("chutich"), appraised_dossiers(1, nominees=1))
     r = web.post(f"/printing/decisions/{decision_id}/phoi.pdf",
                  data={"csrf_token": csrf_token(web, f"/printing/decisions/{decision_id}")})
     html = r.get_data(as_text=True)

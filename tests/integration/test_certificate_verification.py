@@ -40,9 +40,9 @@ def test_a_cancelled_certificate_says_cancelled_when_and_why_on_the_public_page(
     from workflow_helpers import appraised_dossiers, csrf_token, login, user_id
     from storage.db import read_session
     from storage.models import Document, RegisterEntry
-    from workflows import services
+    from workflows import dossiers
 
-    services.approve(user_id("chutich"), appraised_dossiers(1, nominees=2))
+    dossiers.approve(user_id("chutich"), appraised_dossiers(1, nominees=2))
     with read_session() as s:
         cert = s.scalar(select(Document).where(Document.kind == "giay_khen").order_by(Document.id).limit(1))
         other = s.scalar(select(Document).where(Document.kind == "giay_khen").order_by(Document.id.desc()).limit(1))
