@@ -42,14 +42,28 @@ def _is_national(text: str) -> bool:
 
 
 def _title_segment(line: Line) -> Line | None:
-    """The segment of a line that is a document type title (BÁO CÁO, QUYẾT ĐỊNH …)."""
-    for seg in segments(line):
+    """The segment of a line that is a document type title (BÁO CÁO, QUYẾT ĐỊNH …); a capitalised
+    line that opens with a type title and runs on (`BÁO CÁO KIỂM ĐIỂM`) gives the title's words."""
+    segs = segments(line)
+    for seg in segs:
         words = seg.text.split()
         for start in range(min(len(words), 4)):
             text = " ".join(words[start:])
             if is_upper_line(text) and type_code(text):
                 return Line(seg.words[start:], seg.page, seg.source)
+    words = line.text.split()
+    if len(segs) == 1 and line.source != "ocr" and is_upper_line(line.text) and line.bold:
+        n = next((n for n in (2, 3) if len(words) > n and type_code(" ".join(words[:n]))), None)
+        if n:
+            return Line(line.words[:n], line.page, line.source)
     return None
+
+
+def _title_rest(page: Page, index: int, title: Line) -> Line | None:
+    """The words printed after the type title on its own line (the start of the trích yếu)."""
+    line = page.lines[index]
+    rest = [w for w in line.words if w.x0 >= title.x1]
+    return Line(rest, line.page, line.source) if rest and len(rest) < len(line.words) else None
 
 
 def split_columns(lines: list[Line], page: Page) -> tuple[list[Line], list[Line]]:
@@ -202,7 +216,8 @@ def _title_and_subject(page: Page, index: int | None, title: Line | None, left: 
                        number_seg: Line | None) -> dict:
     """doc_type and subject from the title and the lines under it, or from a `V/v` line."""
     if title is not None:
-        subject = _subject_lines(page, index, title)
+        rest = _title_rest(page, index, title)
+        subject = ([rest] if rest else []) + _subject_lines(page, index, title)
         out = {"doc_type": Found(type_code(title.text), title)}
         if subject:
             out["subject"] = Found(squash(" ".join(s.text for s in subject)), subject[0])
@@ -211,7 +226,9 @@ def _title_and_subject(page: Page, index: int | None, title: Line | None, left: 
 
 
 def _subject_lines(page: Page, index: int, title: Line) -> list[Line]:
-    """Lines after the title up to a gap, a capitalised line or the start of the body."""
+    """Lines after the title up to a gap, the start of the body or a capitalised line (unless the
+    trích yếu itself is printed in capitals: then up to a change of weight or a signer's title,
+    `THỦ TƯỚNG CHÍNH PHỦ` / `CHỦ TỊCH UBND …` opening a decision)."""
     out, prev = [], title
     for line in page.lines[index + 1:index + 7]:
         segs = [s for s in segments(line) if s.x1 > title.x0 - 5 and not _noise(s.text)]
@@ -223,11 +240,22 @@ def _subject_lines(page: Page, index: int, title: Line) -> list[Line]:
             break
         if _rule(text):
             break
-        if fold(text).startswith(BODY_START) or is_upper_line(text):
+        if fold(text).startswith(BODY_START) or is_upper_line(text) and not _upper_subject(line, out):
             break
         out.append(Line([w for s in segs for w in s.words], line.page, line.source))
         prev = line
     return out
+
+
+def _upper_subject(line: Line, out: list[Line]) -> bool:
+    """A capitalised line that continues a trích yếu printed in capitals (text layer only)."""
+    from .signature import COMMON_TITLES
+    if line.source == "ocr" or out and not all(is_upper_line(o.text) for o in out):
+        return False
+    if out and out[-1].bold != line.bold:
+        return False
+    f = fold(line.text)
+    return not any(f.startswith(fold(t) + " ") for t in COMMON_TITLES)
 
 
 def _noise(text: str) -> bool:

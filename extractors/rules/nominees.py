@@ -31,6 +31,16 @@ RECIPIENTS = ("nhu tren", "nhu dieu", "luu:", "luu vt", "luu hs")   # first line
 CLOSERS = ("tren day", "noi nhan", "dieu 2", "kinh trinh", "kinh de nghi", "vi.", "v.", "iv.", "vi ")
 
 
+# Types that never propose or confer a commendation: a plan's lists are criteria or addressees, a
+# guidance's and a circular's are forms and procedures, the rest are letters and notices.
+NO_NOMINEE_TYPES = {"KH", "HD", "TT", "CT", "CĐ", "GM", "TB", "ĐK", "CTr", "NQ", "NĐ", "QC", "QyĐ"}
+# a decision founding or staffing a body lists its members, never nominees
+NO_NOMINEE_SUBJECT = re.compile(r"^(?:ve viec|v/v)?\s*(thanh lap|kien toan|bo nhiem|phan cong|dieu dong|cu\b)")
+# the role a list item gives a member of a council, a team or a board (`– Thành viên`, `Tổ viên`)
+MEMBER_ROLE_RE = re.compile(r"(thanh vien|to vien|uy vien|thu ky|to truong|to pho|(?:pho )?chu tich hoi dong|"
+                            r"(?:pho )?truong ban|(?:pho )?truong doan|doan vien)\W*$")
+
+
 @dataclass
 class Row:
     kind: str | None
@@ -38,15 +48,28 @@ class Row:
     cells: dict = field(default_factory=dict)
 
 
-def read_nominees(pages: list[Page], lines: list[Line]) -> tuple[list[dict], Found | None]:
+def read_nominees(pages: list[Page], lines: list[Line], doc_type: str | None = None,
+                  subject: str | None = None) -> tuple[list[dict], Found | None]:
     """Nominee dicts in document order, and the provenance of the list."""
+    if doc_type in NO_NOMINEE_TYPES or subject and NO_NOMINEE_SUBJECT.match(fold(subject).strip()):
+        return [], None
     award = _lead_award(lines)
     rows = grid_rows(pages, lines)
     if not rows:
         header = next((i for i, ln in enumerate(lines) if _is_table_header(ln)), None)
         rows = _table_rows(pages, lines, header) if header is not None else _list_rows(lines)
+    if _member_list(rows):
+        return [], None
     nominees = [n for n in (_nominee(r, award) for r in rows) if n]
     return nominees, (Found(len(nominees), rows[0].line, 0.85) if rows else None)
+
+
+def _member_list(rows: list[Row]) -> bool:
+    """Members of a council or a team (`…, Trưởng phòng …– Thành viên`): a third of the items end
+    with a member's role."""
+    texts = [fold(" ".join(r.cells.values())) for r in rows]
+    members = sum(1 for t in texts if MEMBER_ROLE_RE.search(t.strip(" .;,:")))
+    return bool(rows) and members >= 2 and 3 * members >= len(rows)
 
 
 def _lead_award(lines: list[Line]) -> str | None:
@@ -465,6 +488,8 @@ def _nominee(row: Row, award: str | None) -> dict | None:
     if not name:
         return None
     kind = row.kind or ("individual" if honorific else _guess_kind(name))
+    if not row.kind and not honorific and not _plausible_name(name, kind):
+        return None
     if kind == "individual":
         name = " ".join(t for t in name.split() if not re.search(r"\d", t)).strip(" ,;:")
         if not name:
@@ -525,6 +550,18 @@ def _ocr_name(name: str) -> str:
     if len(words) < 2 or valid_share(name) < 0.6:
         return ""
     return correct_surname(name)
+
+
+PERSON_RE = re.compile(r"^[A-ZĐÀ-Ỹ][^\s\d:]*(?: [A-ZĐÀ-Ỹ][^\s\d:]*){1,5}$")
+
+
+def _plausible_name(name: str, kind: str) -> bool:
+    """Outside a `Tập thể`/`Cá nhân` group and without an honorific, a person's name is a few
+    capitalised words (`Công tác tuyển dụng …` is a heading), and a collective is one unit, not a
+    category (`Các cơ quan …`, `Những tập thể …`)."""
+    if kind == "individual":
+        return PERSON_RE.match(name) is not None
+    return not re.match(r"^(cac|nhung|moi)\b", fold(name))
 
 
 def _guess_kind(name: str) -> str:
