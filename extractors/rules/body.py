@@ -225,10 +225,11 @@ def period_year(subject: str | None, sents_text: str, doc_type: str | None = Non
 SUBJECT_FORWARD = ("phuong huong", "nhiem vu", "ke hoach", "chi tieu", "muc tieu", "trien khai")
 # a year that is a horizon, a term or one end of a span is not the period: `đến năm 2030`,
 # `nhiệm kỳ 2021 - 2026`, `giai đoạn 2024 - 2025`, `mùa đông xuân 2017 - 2018`
-NOT_PERIOD_RE = re.compile(r"(?:den|toi|nhiem ky|giai doan|tam nhin)\s+(?:nam\s+)?$")
+NOT_PERIOD_RE = re.compile(r"(?:(?:den|toi|nhiem ky|giai doan|tam nhin)\s+(?:nam\s+)?|"
+                           r"ngay\s*\d{1,2}\s+thang\s+\d{1,2}\s*(?:[/-]|nam)\s*)$")
 SPAN_RE = re.compile(r"\d{4}\s*[-–—]\s*\d{4}")
 # `tháng 10-2017`, `tháng 10/2025`, `tháng 10 năm 2017` (not a quoted date `ngày 5 tháng 10 năm 2017`)
-MONTH_YEAR_RE = re.compile(r"(?<!\d )\bthang \d{1,2}(?:\s*[/-]\s*|\s+nam\s+)((?:19|20)\d{2})\b")
+MONTH_YEAR_RE = re.compile(r"\bthang \d{1,2}(?:\s*[/-]\s*|\s+nam\s+)((?:19|20)\d{2})\b")
 
 
 def _subject_year(f: str) -> int | None:

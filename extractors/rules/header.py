@@ -139,10 +139,19 @@ def _issuers(left: list[Line], number_seg: Line | None) -> dict:
     if not rows:
         return {}
     parents, issuers = _split_issuer_rows(rows)
-    out = {"issuer": Found(squash(" ".join(s.text for s in issuers)), issuers[0])}
+    out = {"issuer": Found(_body_name(issuers), issuers[0])}
     if parents:
-        out["parent_issuer"] = Found(squash(" ".join(s.text for s in parents)), parents[0], 0.85)
+        out["parent_issuer"] = Found(_body_name(parents), parents[0], 0.85)
     return out
+
+
+def _body_name(rows: list[Line]) -> str:
+    """A body's name from its rows; on a scan, tokens without a letter or digit (`_`, `—`, `"`: rule
+    and speck marks between the rows) are dropped."""
+    words = [w.text for s in rows for w in s.words]
+    if rows[0].source == "ocr":
+        words = [w for w in words if re.search(r"[^\W_]", w)]
+    return squash(" ".join(words))
 
 
 # Words that open the name of a body (a new header row starting with one is a new body); a row that
@@ -153,7 +162,7 @@ BODY_HEADS = re.compile(
     r"hop tac xa|htx|cong ty|doanh nghiep|tap doan|chi nhanh|ngan hang|hoi|chi hoi|doan|huyen doan|"
     r"tinh doan|thanh doan|chi doan|lien doan|thon|xom|ban|ap|buon|lang|to|khu|khu pho|to dan pho|"
     r"doi|nha|quy|kho bac|chi cuc|hat|vien|toa an|vien kiem sat|tong cong ty|nong truong|lam truong|"
-    r"ban quan ly|bql|ky tuc xa|hoc vien|dai hoc|cao dang)\b")
+    r"ban quan ly|bql|ky tuc xa|hoc vien|dai hoc|cao dang|hiep hoi|thanh tra|lien hiep|lien minh)\b")
 
 
 def _split_issuer_rows(rows: list[Line]) -> tuple[list[Line], list[Line]]:

@@ -217,3 +217,89 @@ def test_a_recipients_list_is_never_read_as_nominees():
     page = Page(number=1, width=1000, height=1400, lines=lines, source="ocr")
     nominees, _ = read_nominees([page], lines)
     assert nominees == []
+
+
+# ----------------------------------------------------------------- real documents' habits (issue 10)
+def placed(rows: list) -> Page:
+    """A page from (text, x, y[, bold]) rows placed where printed (a signature leaves a gap)."""
+    lines = [Line(line(r[0], r[2], r[1], bold=(r + (False,))[3]), 1) for r in rows]
+    return Page(1, WIDTH, 842.0, lines, "text-layer")
+
+
+def placed_fields(rows: list) -> dict:
+    return read_fields([placed(rows)])[0]
+
+
+HEAD = [("ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 60.0, 40, True),
+        ("TỈNH HÀ TĨNH    Độc lập - Tự do - Hạnh phúc", 60.0, 58, True),
+        ("Số: 24 /TTr -UBND    Hà Tĩnh, ngày 9 tháng 3 năm 2024", 60.0, 80),
+        ("TỜ TRÌNH", 260.0, 110, True),
+        ("Về việc đề nghị tặng Bằng khen năm 2023", 150.0, 128, True),
+        ("Kính gửi: Thủ tướng Chính phủ.", 150.0, 150)]
+
+
+def test_issuer_on_two_lines_without_parent_and_number_with_stray_spaces():
+    f = placed_fields(HEAD + [("Nơi nhận:    TM. ỦY BAN NHÂN DÂN", 60.0, 300, True),
+                              ("- Như trên;    KT. CHỦ TỊCH", 60.0, 318, True),
+                              ("PHÓ CHỦ TỊCH", 380.0, 336, True), ("Trung tá Ngô Văn Công", 380.0, 420, True)])
+    assert (f["issuer"], f["parent_issuer"], f["number"]) == ("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", None, "24/TTr-UBND")
+    assert (f["signing_authority"], f["signer_title"], f["signer_name"]) == (
+        "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Ngô Văn Công")
+
+
+def test_old_authority_forms_and_a_bare_stamp_prefix():
+    f = placed_fields(HEAD + [("T/M UBND TỈNH", 380.0, 300, True), ("K/T CHỦ TỊCH", 380.0, 318, True),
+                              ("PHÓ CHỦ TỊCH", 380.0, 336, True), ("BS. Phạm Minh Huệ", 380.0, 420, True)])
+    assert (f["signing_authority"], f["signer_name"]) == ("T/M UBND TỈNH K/T CHỦ TỊCH", "Phạm Minh Huệ")
+    f = placed_fields(HEAD + [("KT GIÁM ĐỐC", 380.0, 300, True), ("PHÓ GIÁM ĐỐC", 380.0, 318, True),
+                              ("TS.BS. Hà Văn Phúc", 380.0, 400, True)])
+    assert (f["signing_authority"], f["signer_title"], f["signer_name"]) == (
+        "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Hà Văn Phúc")
+
+
+def test_role_above_the_signature_is_the_title_not_the_office_below():
+    f = placed_fields(HEAD + [("TM. HỘI ĐỒNG", 380.0, 300, True), ("PHÓ CHỦ TỊCH HỘI ĐỒNG", 380.0, 318, True),
+                              ("PHÓ GIÁM ĐỐC SỞ Y TẾ", 380.0, 400, True), ("Lê Văn Hai", 380.0, 418, True)])
+    assert (f["signer_title"], f["signer_name"]) == ("PHÓ CHỦ TỊCH HỘI ĐỒNG", "Lê Văn Hai")
+
+
+def test_capitalised_subject_of_a_decree_stops_at_the_issuing_authority():
+    rows = HEAD[:3] + [("QUYẾT ĐỊNH", 260.0, 110, True), ("BAN HÀNH QUY CHẾ LÀM VIỆC CỦA", 170.0, 128),
+                       ("HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", 180.0, 144), ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", 170.0, 164, True),
+                       ("Căn cứ Luật Tổ chức chính quyền địa phương;", 80.0, 184)]
+    f = placed_fields(rows)
+    assert (f["doc_type"], f["subject"]) == ("QĐ", "BAN HÀNH QUY CHẾ LÀM VIỆC CỦA HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG")
+
+
+def test_period_year_is_not_a_horizon_a_term_a_span_or_a_plan():
+    from extractors.rules.body import period_year
+    assert period_year("Báo cáo tháng 10-2017", "") == 2017
+    assert period_year("Kết quả triển khai Đề án 06 tháng 10/2025", "") == 2025
+    assert period_year("Kế hoạch thực hiện giai đoạn 2024 - 2025", "phong trào thi đua năm 2024 năm 2024") is None
+    assert period_year("Đại hội nhiệm kỳ 2021 - 2026", "") is None
+    assert period_year("Chương trình hành động đến năm 2030", "") is None
+    assert period_year("Phát động phong trào thi đua năm 2026", "", "KH") is None
+
+
+def test_criteria_of_a_plan_and_members_of_a_council_are_not_nominees():
+    criteria = HEAD[:3] + [("KẾ HOẠCH", 260.0, 110, True), ("Phát động phong trào thi đua năm 2026", 150.0, 128),
+                           ("IV. TIÊU CHUẨN KHEN THƯỞNG", 60.0, 160), ("1. Tập thể:", 60.0, 178),
+                           ("- Các cơ quan chuyên môn thuộc UBND tỉnh;", 60.0, 196),
+                           ("- UBND các xã, phường trên địa bàn tỉnh.", 60.0, 214)]
+    assert placed_fields(criteria)["nominees"] == []
+    council = HEAD[:3] + [("QUYẾT ĐỊNH", 260.0, 110, True), ("Về việc khen thưởng thành viên", 150.0, 128),
+                          ("Điều 1. Hội đồng xét khen thưởng gồm các ông, bà có tên sau:", 60.0, 160),
+                          ("1. Ông Hà Văn Phúc, Phó Giám đốc Sở - Chủ tịch Hội đồng;", 60.0, 178),
+                          ("2. Bà Đỗ Thị Tùng, Trưởng phòng Tổ chức - Thành viên;", 60.0, 196),
+                          ("3. Ông Lý Văn Loan, Chuyên viên - Thư ký.", 60.0, 214)]
+    assert placed_fields(council)["nominees"] == []
+
+
+def test_scan_header_marks_restored_but_old_style_tone_place_kept():
+    from extractors.lexicon import correct_words
+    def fix(text):
+        words = [Word(t, 0, 1, 0, 1) for t in text.split()]
+        return " ".join(w.text for w in correct_words(words))
+    assert fix("ỦY BAN NHÂN DÂN TINH QUANG BINH") == "ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH"
+    assert fix("HỘI ĐÒNG THẢM ĐỊNH") == "HỘI ĐỒNG THẨM ĐỊNH"
+    assert fix("UỶ BAN NHÂN DÂN TỈNH CAO BẰNG") == "UỶ BAN NHÂN DÂN TỈNH CAO BẰNG"
