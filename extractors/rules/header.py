@@ -10,13 +10,18 @@ from .text import Found, fold, is_upper_line, readable, squash
 
 # `Số:` followed by the number, a blank (`Số:      /BC-…`) or dots: not `SỞ Y TẾ …` (a parent body).
 NUMBER_RE = re.compile(r"^[^\w]{0,3}s\s*[o0]\s*[:;.,]?\s*(?=[\d/_.…]|\s*$)", re.I)
-NUMBER_VALUE_RE = re.compile(r"^(\d+[A-Za-z]?)(/[\wĐđ][\w\-/ĐđƠơƯư.]*)$")
+# the symbol may hold `&` and a unit in brackets: `18/BC-TH&THCS`, `416/TTr-CAT(PC04)`
+NUMBER_VALUE_RE = re.compile(r"^(\d+[A-Za-z]?)(/[\wĐđ][\w\-/ĐđƠơƯư.&()]*)$")
 # `ngày` may be missing on a scan (a handwritten day pushes it onto a line of its own): then the comma
 # after the place is required
 DATE_RE = re.compile(r"^(?P<place>[^,]{2,40}?)(?:\s*[,.]?\s*ngay|\s*,)\s*(?P<d>\S*?)\s*thang\s*(?P<m>\S*?)"
                      r"\s*nam\s*(?P<y>\d{4})")
 BODY_START = ("kinh gui", "can cu", "thuc hien", "xet de nghi", "theo de nghi")
 MAX_HEADER_LINES = 14
+# an incoming-mail stamp (`CÔNG VĂN ĐẾN`, `ĐẾN Số: … Ngày: …`) carries another number and date;
+# urgency and secrecy stamps (`HỎA TỐC`, `KHẨN`, `MẬT`) are no part of a body's name
+STAMP_RE = re.compile(r"(^|\W)den(\W*$|\s*[:.]?\s*(so|ngay)\b)|^\W*(cong van|van ban) den\b|^\W*chuyen\s*:")
+URGENCY_RE = re.compile(r"^\W*(hoa toc|thuong khan|khan|toi mat|tuyet mat|mat)(\s+hen gio.*)?\W*$")
 
 
 def first_page(pages: list[Page]) -> Page:
@@ -95,7 +100,8 @@ def read_header(pages: list[Page]) -> dict:
     region, title_index = header_region(page)
     left, right = split_columns(region, page)
     out: dict = {}
-    number_seg = next((s for s in left + right if NUMBER_RE.match(fold(s.text))), None)
+    stamps = [s for s in left + right if STAMP_RE.search(fold(s.text))]
+    number_seg = next((s for s in left + right if NUMBER_RE.match(fold(s.text)) and not _in_stamp(s, stamps)), None)
     out["number"] = _number(number_seg)
     out.update(_date(region))
     date_line = out["issue_date"].line if "issue_date" in out else out["place"].line if "place" in out else None
@@ -103,6 +109,12 @@ def read_header(pages: list[Page]) -> dict:
     title = _title_segment(page.lines[title_index]) if title_index is not None else None
     out.update(_title_and_subject(page, title_index, title, left, number_seg))
     return out
+
+
+def _in_stamp(seg: Line, stamps: list[Line]) -> bool:
+    """A segment under an `ĐẾN` stamp's first line and overlapping it (the stamp's own Số/Ngày)."""
+    return any(st.page == seg.page and 0 <= seg.top - st.top <= 6 * st.height
+               and seg.x0 < st.x1 and st.x0 < seg.x1 for st in stamps) or bool(STAMP_RE.search(fold(seg.text)))
 
 
 def _number(seg: Line | None) -> Found | None:
@@ -120,14 +132,18 @@ def _number(seg: Line | None) -> Found | None:
 
 
 def _known_code(number: str) -> str:
-    """OCR doubles a letter of the type code (`02/ĐĐK-XĐT`): keep the known code (`02/ĐK-XĐT`)."""
+    """OCR doubles a letter of the type code (`02/ĐĐK-XĐT`, `157/QĐĐ-NĐ-UB`): keep the known code."""
     from .nlp import TYPE_TITLES
     codes = set(TYPE_TITLES.values()) | {"CV"}
     parts = number.split("/")
     for i, part in enumerate(parts[1:], 1):
         code, dash, rest = part.partition("-")
-        if code not in codes and len(code) >= 3 and code[0] == code[1] and code[1:] in codes:
-            parts[i] = code[1:] + dash + rest
+        if code in codes:
+            continue
+        single = {code[:k] + code[k + 1:] for k in range(1, len(code)) if code[k] == code[k - 1]}
+        known = single & codes
+        if len(known) == 1:
+            parts[i] = known.pop() + dash + rest
     return "/".join(parts)
 
 
@@ -135,7 +151,8 @@ def _issuers(left: list[Line], number_seg: Line | None) -> dict:
     """Parent body and issuer: the capitalised lines of the left column above `Số:` (or the date)."""
     top = number_seg.top if number_seg is not None else float("inf")
     rows = [s for s in left if s.bottom <= top + 1 and is_upper_line(s.text) and readable(s.text, 0.6)
-            and not _is_national(s.text) and not fold(s.text).startswith("v/v") and not _rule(s.text)]
+            and not _is_national(s.text) and not fold(s.text).startswith("v/v") and not _rule(s.text)
+            and not STAMP_RE.search(fold(s.text)) and not URGENCY_RE.match(fold(s.text))]
     if not rows:
         return {}
     parents, issuers = _split_issuer_rows(rows)

@@ -303,3 +303,19 @@ def test_scan_header_marks_restored_but_old_style_tone_place_kept():
     assert fix("ỦY BAN NHÂN DÂN TINH QUANG BINH") == "ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH"
     assert fix("HỘI ĐÒNG THẢM ĐỊNH") == "HỘI ĐỒNG THẨM ĐỊNH"
     assert fix("UỶ BAN NHÂN DÂN TỈNH CAO BẰNG") == "UỶ BAN NHÂN DÂN TỈNH CAO BẰNG"
+
+
+def test_incoming_stamp_and_urgency_mark_are_not_the_documents_own():
+    rows = [("UBND HUYỆN KỲ ANH    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 60.0, 40),
+            ("TRƯỜNG TH&THCS KỲ TÂN    Độc lập - Tự do - Hạnh phúc", 60.0, 58, True),
+            ("Số 18/BC-TH&THCS    Kỳ Tân, ngày 2 tháng 6 năm 2024", 60.0, 80),
+            ("HỎA TỐC", 60.0, 98, True),
+            ("BÁO CÁO", 260.0, 120, True), ("Kết quả công tác năm học 2023 - 2024", 150.0, 138, True)]
+    f = placed_fields(rows)
+    assert (f["issuer"], f["parent_issuer"], f["number"], f["issue_date"]) == (
+        "TRƯỜNG TH&THCS KỲ TÂN", "UBND HUYỆN KỲ ANH", "18/BC-TH&THCS", "2024-06-02")
+    stamp = [("CÔNG VĂN ĐẾN", 60.0, 10), ("Số: 345", 60.0, 24), ("Ngày: 5/6/2024", 60.0, 38)]
+    f = placed_fields(stamp + [(t, x, y + 40, *b) for t, x, y, *b in rows[:2]] + [
+        ("Số: 21/BC-TH&THCS    Kỳ Tân, ngày 3 tháng 6 năm 2024", 60.0, 120)] + [
+        (t, x, y + 60, *b) for t, x, y, *b in rows[4:]])
+    assert (f["issuer"], f["number"], f["issue_date"]) == ("TRƯỜNG TH&THCS KỲ TÂN", "21/BC-TH&THCS", "2024-06-03")
