@@ -53,6 +53,7 @@ def read_nominees(pages: list[Page], lines: list[Line], doc_type: str | None = N
     """Nominee dicts in document order, and the provenance of the list."""
     if doc_type in NO_NOMINEE_TYPES or subject and NO_NOMINEE_SUBJECT.match(fold(subject).strip()):
         return [], None
+    lines = _without_criteria(lines)
     award = _lead_award(lines)
     rows = grid_rows(pages, lines)
     if not rows:
@@ -62,6 +63,28 @@ def read_nominees(pages: list[Page], lines: list[Line], doc_type: str | None = N
         return [], None
     nominees = [n for n in (_nominee(r, award) for r in rows) if n]
     return nominees, (Found(len(nominees), rows[0].line, 0.85) if rows else None)
+
+
+CRITERIA_RE = re.compile(r"^\W*(?:[ivxl]+|\d{1,2}|[a-zđ])?\W*(tieu chuan|tieu chi|dieu kien)\b")
+SECTION_RE = re.compile(r"^\s*(?:[IVXL]+|\d{1,2})\s*[.)]\s+\S")
+
+
+def _without_criteria(lines: list[Line]) -> list[Line]:
+    """The lines without the award criteria (`TIÊU CHUẨN KHEN THƯỞNG`, `Tiêu chí xét …`): from that
+    heading to the next section heading or the lead-in of a real list, its `Tập thể:` / `Cá nhân:`
+    items are categories, never nominees."""
+    out, inside = [], False
+    for line in lines:
+        f = fold(line.text).strip()
+        if CRITERIA_RE.match(f) and (len(f.split()) <= 12 or f.endswith(":")):
+            inside = True
+            continue
+        if inside and (SECTION_RE.match(line.text) and not _group(line) or _is_lead_in(line.text)
+                       or f.startswith(CLOSERS) or _is_table_header(line)):
+            inside = False
+        if not inside:
+            out.append(line)
+    return out
 
 
 def _member_list(rows: list[Row]) -> bool:

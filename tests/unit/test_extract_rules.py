@@ -319,3 +319,14 @@ def test_incoming_stamp_and_urgency_mark_are_not_the_documents_own():
         ("Số: 21/BC-TH&THCS    Kỳ Tân, ngày 3 tháng 6 năm 2024", 60.0, 120)] + [
         (t, x, y + 60, *b) for t, x, y, *b in rows[4:]])
     assert (f["issuer"], f["number"], f["issue_date"]) == ("TRƯỜNG TH&THCS KỲ TÂN", "21/BC-TH&THCS", "2024-06-03")
+
+
+def test_award_criteria_in_a_report_are_not_nominees_but_the_list_after_them_is():
+    body = BODY + ["IV. TIÊU CHUẨN KHEN THƯỞNG", "a) Tập thể:", "- Tổ tự quản hoàn thành xuất sắc nhiệm vụ;",
+                   "b) Cá nhân:", "- Cá nhân có thành tích tiêu biểu, được quần chúng tín nhiệm;",
+                   "V. ĐỀ NGHỊ KHEN THƯỞNG",
+                   "Thôn đề nghị tặng Giấy khen của Chủ tịch UBND xã cho 02 cá nhân:",
+                   "- Bà Lò Thị Mai – Chi hội trưởng Chi hội Phụ nữ;", "- Ông Vi Văn Sáng, Công an viên.",
+                   "Trên đây là báo cáo của thôn./."]
+    noms = fields_of(header() + body + SIGNATURE)["nominees"]
+    assert [(n["name"], n["kind"]) for n in noms] == [("Lò Thị Mai", "individual"), ("Vi Văn Sáng", "individual")]
