@@ -35,7 +35,7 @@ PHRASES = [
     "sở y tế", "y tế", "hội đồng", "thẩm định", "đấu thầu", "thanh tra", "nội vụ", "tư pháp",
     "giáo dục và đào tạo", "hiệp hội", "doanh nghiệp", "ban chỉ đạo", "ban kiểm tra", "kiểm tra",
     "văn phòng", "nhân dân", "thành phố", "ủy ban", "mặt trận tổ quốc", "thường trực",
-    "ubnd tỉnh", "ubnd huyện", "ubnd xã", "ubnd thành phố",
+    "ubnd tỉnh", "ubnd huyện", "ubnd xã", "ubnd thành phố", "về việc",
 ]
 # Provinces and cities (before and after the 2025 merger), read after `tỉnh` / `thành phố` and, where
 # the folded name is no common pair of words, on their own (a place before the date)

@@ -22,7 +22,7 @@ def read_fields(pages: list[Page]) -> tuple[dict, dict]:
     year = period_year(subject.value if subject else None, " ".join(ln.text for ln in body), doc_type)
     if year is not None:
         found["period_year"] = Found(year, subject.line if subject else body[0], 0.85)
-    found.update(read_body(body, doc_type, year))
+    found.update(read_body(body, doc_type, year, subject.value if subject else None))
     nominees, nominee_found = read_nominees(pages, lines[_start(lines, found):], doc_type,
                                             subject.value if subject else None)
     return _assemble(found, nominees, nominee_found)

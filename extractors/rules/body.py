@@ -57,16 +57,26 @@ def _split(text: str, line: Line, section: str) -> list[Sentence]:
     return [Sentence(p, line, section) for p in pieces if p.strip()]
 
 
-def read_body(lines: list[Line], doc_type: str | None, period: int | None) -> dict:
+def read_body(lines: list[Line], doc_type: str | None, period: int | None, subject: str | None = None) -> dict:
     """Metrics, self_rating and antt_standard as Found values."""
+    if doc_type in NO_RESULT_TYPES or not about_movement(lines, subject):
+        return {}
     sents = [s for s in sentences(lines) if not _legal_basis(fold(s.text).lstrip())]
     docs = analyse([s.text for s in sents])
     out: dict = {}
-    if doc_type not in NO_RESULT_TYPES:
-        out.update(read_metrics(sents, docs))
-        out.update(_rating(sents, docs, period))
-        out.update(_antt(sents, docs, period))
+    out.update(read_metrics(sents, docs))
+    out.update(_rating(sents, docs, period))
+    out.update(_antt(sents, docs, period))
     return out
+
+
+MOVEMENT_RE = re.compile(r"an ninh to quoc|an ninh,? trat tu|\bantt\b|phong trao toan dan")
+
+
+def about_movement(lines: list[Line], subject: str | None = None) -> bool:
+    """The movement's figures, rating and ANTT standard are only read from a document about the
+    movement (a health report's `xếp loại Xuất sắc` of its staff or its `0 vụ` are not them)."""
+    return MOVEMENT_RE.search(fold(" ".join([subject or ""] + [ln.text for ln in lines]))) is not None
 
 
 def _legal_basis(f: str) -> bool:

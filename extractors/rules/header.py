@@ -16,7 +16,8 @@ NUMBER_VALUE_RE = re.compile(r"^(\d+[A-Za-z]?)(/[\wĐđ][\w\-/ĐđƠơƯư.&()]*
 # after the place is required
 DATE_RE = re.compile(r"^(?P<place>[^,]{2,40}?)(?:\s*[,.]?\s*ngay|\s*,)\s*(?P<d>\S*?)\s*thang\s*(?P<m>\S*?)"
                      r"\s*nam\s*(?P<y>\d{4})")
-BODY_START = ("kinh gui", "can cu", "thuc hien", "xet de nghi", "theo de nghi")
+# a biên bản's body opens with the time of the meeting (`Vào lúc 14 giờ …`, `Hôm nay, ngày …`)
+BODY_START = ("kinh gui", "can cu", "thuc hien", "xet de nghi", "theo de nghi", "vao luc", "hom nay")
 MAX_HEADER_LINES = 14
 # an incoming-mail stamp (`CÔNG VĂN ĐẾN`, `ĐẾN Số: … Ngày: …`) carries another number and date;
 # urgency and secrecy stamps (`HỎA TỐC`, `KHẨN`, `MẬT`) are no part of a body's name
