@@ -88,11 +88,17 @@ def _without_criteria(lines: list[Line]) -> list[Line]:
 
 
 def _member_list(rows: list[Row]) -> bool:
-    """Members of a council or a team (`…, Trưởng phòng …– Thành viên`): a third of the items end
-    with a member's role."""
-    texts = [fold(" ".join(r.cells.values())) for r in rows]
-    members = sum(1 for t in texts if MEMBER_ROLE_RE.search(t.strip(" .;,:")))
+    """Members of a council or a team: a third of the items name a person, their office and then
+    their role in the body (`Ông A, Trưởng phòng Tổ chức – Thành viên`); a nominee's item names
+    the person and one position (`Ông B – Phó trưởng bản`)."""
+    members = sum(1 for r in rows if _member_item(fold(" ".join(r.cells.values())).strip(" .;,:")))
     return bool(rows) and members >= 2 and 3 * members >= len(rows)
+
+
+def _member_item(f: str) -> bool:
+    """`…, office – role`: a member's role after two separators."""
+    match = MEMBER_ROLE_RE.search(f)
+    return match is not None and len(re.findall(r",|\s[–—-]\s|\.\s", f[:match.start()])) >= 2
 
 
 def _lead_award(lines: list[Line]) -> str | None:

@@ -330,3 +330,11 @@ def test_award_criteria_in_a_report_are_not_nominees_but_the_list_after_them_is(
                    "Trên đây là báo cáo của thôn./."]
     noms = fields_of(header() + body + SIGNATURE)["nominees"]
     assert [(n["name"], n["kind"]) for n in noms] == [("Lò Thị Mai", "individual"), ("Vi Văn Sáng", "individual")]
+
+
+def test_nominees_whose_positions_sound_like_member_roles_are_still_nominees():
+    body = BODY + ["Thôn đề nghị tặng Giấy khen của Chủ tịch UBND xã cho 03 cá nhân:",
+                   "- Ông Mai Trọng Dũng – Phó trưởng bản;", "- Bà Lò Thị Mai, Tổ viên;",
+                   "- Ông Vi Văn Sáng – Phó Trưởng Ban.", "Trên đây là báo cáo của thôn./."]
+    noms = fields_of(header() + body + SIGNATURE)["nominees"]
+    assert [n["name"] for n in noms] == ["Mai Trọng Dũng", "Lò Thị Mai", "Vi Văn Sáng"]
