@@ -59,8 +59,10 @@ def _split(text: str, line: Line, section: str) -> list[Sentence]:
 
 def read_body(lines: list[Line], doc_type: str | None, period: int | None, subject: str | None = None) -> dict:
     """Metrics, self_rating and antt_standard as Found values."""
+    from .nominees import without_criteria
     if doc_type in NO_RESULT_TYPES or not about_movement(lines, subject):
         return {}
+    lines = without_criteria(lines)          # award criteria state no result of the unit
     sents = [s for s in sentences(lines) if not _legal_basis(fold(s.text).lstrip())]
     docs = analyse([s.text for s in sents])
     out: dict = {}
@@ -70,7 +72,7 @@ def read_body(lines: list[Line], doc_type: str | None, period: int | None, subje
     return out
 
 
-MOVEMENT_RE = re.compile(r"an ninh to quoc|an ninh,? trat tu|\bantt\b|phong trao toan dan")
+MOVEMENT_RE = re.compile(r"an ninh to quoc|phong trao toan dan|an toan ve an ninh")
 
 
 def about_movement(lines: list[Line], subject: str | None = None) -> bool:

@@ -53,7 +53,7 @@ def read_nominees(pages: list[Page], lines: list[Line], doc_type: str | None = N
     """Nominee dicts in document order, and the provenance of the list."""
     if doc_type in NO_NOMINEE_TYPES or subject and NO_NOMINEE_SUBJECT.match(fold(subject).strip()):
         return [], None
-    lines = _without_criteria(lines)
+    lines = without_criteria(lines)
     award = _lead_award(lines)
     rows = grid_rows(pages, lines)
     if not rows:
@@ -69,7 +69,7 @@ CRITERIA_RE = re.compile(r"^\W*(?:[ivxl]+|\d{1,2}|[a-zđ])?\W*(tieu chuan|tieu c
 SECTION_RE = re.compile(r"^\s*(?:[IVXL]+|\d{1,2})\s*[.)]\s+\S")
 
 
-def _without_criteria(lines: list[Line]) -> list[Line]:
+def without_criteria(lines: list[Line]) -> list[Line]:
     """The lines without the award criteria (`TIÊU CHUẨN KHEN THƯỞNG`, `Tiêu chí xét …`): from that
     heading to the next section heading or the lead-in of a real list, its `Tập thể:` / `Cá nhân:`
     items are categories, never nominees."""
@@ -581,16 +581,19 @@ def _ocr_name(name: str) -> str:
     return correct_surname(name)
 
 
+# a category (`Các cơ quan …`), a preposition (`Đối với công chức`) or a verb (`Ban hành …`) opens
+# a sentence, not a collective's name
+NOT_A_UNIT_RE = re.compile(r"^(cac|nhung|moi|doi voi|ve viec|ban hanh|to chuc|thuc hien|trien khai)\b")
 PERSON_RE = re.compile(r"^[A-ZĐÀ-Ỹ][^\s\d:]*(?: [A-ZĐÀ-Ỹ][^\s\d:]*){1,5}$")
 
 
 def _plausible_name(name: str, kind: str) -> bool:
     """Outside a `Tập thể`/`Cá nhân` group and without an honorific, a person's name is a few
-    capitalised words (`Công tác tuyển dụng …` is a heading), and a collective is one unit, not a
-    category (`Các cơ quan …`, `Những tập thể …`)."""
+    capitalised words (`Công tác tuyển dụng …` is a heading), and a collective is one unit's name,
+    not a category (`Các cơ quan …`) nor a sentence (`Tập thể: 1.268 tập thể, trong đó: …`)."""
     if kind == "individual":
         return PERSON_RE.match(name) is not None
-    return not re.match(r"^(cac|nhung|moi)\b", fold(name))
+    return not NOT_A_UNIT_RE.match(fold(name)) and ":" not in name and len(name.split()) <= 20
 
 
 def _guess_kind(name: str) -> str:

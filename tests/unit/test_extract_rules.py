@@ -338,3 +338,9 @@ def test_nominees_whose_positions_sound_like_member_roles_are_still_nominees():
                    "- Ông Vi Văn Sáng – Phó Trưởng Ban.", "Trên đây là báo cáo của thôn./."]
     noms = fields_of(header() + body + SIGNATURE)["nominees"]
     assert [n["name"] for n in noms] == ["Mai Trọng Dũng", "Lò Thị Mai", "Vi Văn Sáng"]
+
+
+def test_award_criteria_state_no_result_of_the_unit():
+    rows = header() + BODY[:7] + ["Tiêu chuẩn khen thưởng năm 2026:", "a) Tập thể:",
+                                   "- Những đơn vị đạt danh hiệu “An toàn về an ninh, trật tự”."] + SIGNATURE
+    assert fields_of(rows)["antt_standard"] is None
