@@ -421,67 +421,103 @@ def _split_band(band_lines: list[Line], columns: list[float], roles: list[str]) 
 
 
 # ----------------------------------------------------------------- numbered lists
+@dataclass
+class Listed:
+    """A line after the lead-in, classified before the list is folded."""
+    label: str                  # group | item | loose | recipient | speck | garbled | closer | text
+    line: Line
+    kind: str | None = None     # a group heading's kind
+    item: str | None = None     # an item's text without its marker
+    lead_in: bool = False       # the three lines above end with a lead-in (`… cho 02 cá nhân:`)
+    collective_only: bool = False   # a loose item that only a `Tập thể` group makes an item
+
+
 def _list_rows(lines: list[Line]) -> list[Row]:
     """Items after a mention of commendation: `1. Ông …, chức vụ;` under `a) Tập thể:` / `b) Cá nhân:`."""
     start = next((i for i, ln in enumerate(lines) if "khen" in fold(ln.text)), None)
     if start is None:
         return []
-    rows, kind, open_item, skipped, in_recipients = [], None, False, 0, False
-    recent = lines[max(0, start - 2):start + 1]      # the lead-in sentence may wrap over three lines
-    for line in lines[start + 1:]:
-        f = fold(line.text).lstrip()
-        group = _group(line)
-        if group:
-            kind, open_item = group, False
+    return _fold_list([_classify(lines, i) for i in range(start + 1, len(lines))])
+
+
+def _classify(lines: list[Line], i: int) -> Listed:
+    """What one line is, from the line itself and the lead-in lines above it."""
+    line = lines[i]
+    lead_in = _is_lead_in(" ".join(ln.text for ln in lines[max(0, i - 3):i]))
+    group = _group(line)
+    if group:
+        return Listed("group", line, kind=group)
+    item = _item_text(line)
+    if item:
+        recipient = fold(item).lstrip(" -–+.").startswith(RECIPIENTS)
+        return Listed("recipient" if recipient else "item", line, item=item, lead_in=lead_in)
+    if line.source != "ocr":
+        return Listed("text", line)
+    loose, collective_only = _loose_item(line)
+    if loose:
+        return Listed("loose", line, item=loose, collective_only=collective_only)
+    if not re.search(r"[^\W\d_]{2}", line.text):
+        return Listed("speck", line)                 # a speck read as `.` or `|`
+    return Listed("closer" if fold(line.text).lstrip().startswith(CLOSERS) else "garbled", line)
+
+
+def _fold_list(listed: list[Listed]) -> list[Row]:
+    """The items in order: an item opens a record inside a group, a list or after a lead-in; a line
+    after an unfinished item continues it; a `Nơi nhận` run is skipped; on a scan up to two garbled
+    lines (a seal, a smudge) do not end the list."""
+    rows: list[Row] = []
+    kind, open_item, skipped, recipients = None, False, 0, False
+    for c in listed:
+        if c.label == "group":
+            kind, open_item = c.kind, False
             continue
-        item = _item_text(line, kind, rows)
-        if item and fold(item).lstrip(" -–+.").startswith(RECIPIENTS):
-            in_recipients = True          # “- Như trên;”: a Nơi nhận list, whose heading OCR may have lost
-        if in_recipients:
-            if item:
-                continue                  # its items are addressees, not nominees
-            in_recipients = False
-        lead_in = _is_lead_in(" ".join(ln.text for ln in recent))
-        recent = (recent + [line])[-3:]
-        if item and (kind or rows or lead_in or _person_item(item)):
-            rows.append(Row(kind, line, {"item": item}))
-            open_item = not item.rstrip().endswith((";", "."))
-            skipped = 0
+        item = c.item if c.label != "loose" or _loose_counts(c, kind, rows) else None
+        label = "garbled" if c.label == "loose" and item is None else c.label
+        recipients = item is not None and (recipients or label == "recipient")
+        if recipients:
+            continue                                  # addressees, not nominees
+        if item and (kind or rows or c.lead_in or _person_item(item)):
+            rows.append(Row(kind, c.line, {"item": item}))
+            open_item, skipped = not item.rstrip().endswith((";", ".")), 0
         elif rows and open_item:
-            rows[-1].cells["item"] += " " + line.text
-            open_item = not line.text.rstrip().endswith((";", "."))
-        elif rows and line.source == "ocr" and not re.search(r"[^\W\d_]{2}", line.text):
-            continue                      # a speck read as `.` or `|`
-        elif rows and line.source == "ocr" and skipped < 2 and not f.startswith(CLOSERS):
-            skipped += 1                  # a line the seal or a smudge garbled: the list may go on
+            rows[-1].cells["item"] += " " + c.line.text
+            open_item = not c.line.text.rstrip().endswith((";", "."))
+        elif rows and (label == "speck" or label == "garbled" and skipped < 2):
+            skipped += label == "garbled"
         elif rows:
             break
     return rows
 
 
-def _item_text(line: Line, kind: str | None, rows: list[Row]) -> str | None:
-    """The text of a list item (its number or dash dropped), or None.  On a scan the marker may be
-    misread (`5,`, `lê`, `„Ã`): an honorific or, in a group, a unit noun right after a short token
-    still starts an item."""
+def _loose_counts(c: Listed, kind: str | None, rows: list[Row]) -> bool:
+    """A loose item is an item inside a group or a list (a unit noun only in a `Tập thể` group)."""
+    return bool(kind or rows) and (not c.collective_only or kind == "collective")
+
+
+def _item_text(line: Line) -> str | None:
+    """The text of a list item, its number or dash dropped (on a scan also `5,` `l.` `—`)."""
     match = ITEM_RE.match(line.text)
     if match and line.source != "ocr":
         return match.group(1)
     if line.source != "ocr":
         return None
     match = match or OCR_ITEM_RE.match(line.text)
-    if match:
-        return re.sub(r"^[^\w(]+", "", match.group(1)) or None
-    if not (kind or rows):
-        return None
+    return (re.sub(r"^[^\w(]+", "", match.group(1)) or None) if match else None
+
+
+def _loose_item(line: Line) -> tuple[str | None, bool]:
+    """On a scan the marker may be misread (`lê`, `„Ã`): an honorific, `Tập thể` or a unit noun right
+    after one or two short tokens still starts an item; (text, whether only a unit noun says so)."""
     tokens = line.text.split()
     for skip in (1, 2):
         if len(tokens) <= skip + 1 or len("".join(tokens[:skip])) > 4:
             break
         rest = " ".join(tokens[skip:])
-        if _honorific(rest) or fold(rest).startswith("tap the ") or (
-                kind == "collective" and COLLECTIVE_RE.match(fold(rest)) and rest[0].isupper()):
-            return rest
-    return None
+        if _honorific(rest) or fold(rest).startswith("tap the "):
+            return rest, False
+        if COLLECTIVE_RE.match(fold(rest)) and rest[0].isupper():
+            return rest, True
+    return None, False
 
 
 def _is_lead_in(text: str) -> bool:

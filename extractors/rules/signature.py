@@ -126,10 +126,23 @@ def _read_block(block: list[Line]) -> dict:
             title = canonical_title(title)
         if title:
             out["signer_title"] = Found(title, titles[0])
-    name = _name(block[i:i + 10], titles[-1] if titles else None)
+            _deputy_authority(out, title)
+    name = _name([r for r in block[i:] if readable(r.text, 0.5)][:10], titles[-1] if titles else None)
     if name:
         out["signer_name"] = name
     return out
+
+
+def _deputy_authority(out: dict, title: str) -> None:
+    """A deputy signs `KT.` for their principal: under `PHÓ GIÁM ĐỐC` a scanned `KT. GLIÁM ĐÓC` is
+    `KT. GIÁM ĐỐC` (its title within two letters of the principal's)."""
+    item = out.get("signing_authority")
+    if item is None or item.line.source != "ocr" or not title.startswith("PHÓ ") or " " not in item.value:
+        return
+    head, rest = item.value.split(" ", 1)
+    principal = title[4:]
+    if head == "KT." and rest != principal and _distance(fold(rest), fold(principal)) <= 2:
+        out["signing_authority"] = Found(f"KT. {principal}", item.line, item.confidence)
 
 
 def _after_gap(row: Line, titles: list[Line]) -> bool:

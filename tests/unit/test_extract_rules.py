@@ -344,3 +344,18 @@ def test_award_criteria_state_no_result_of_the_unit():
     rows = header() + BODY[:7] + ["Tiêu chuẩn khen thưởng năm 2026:", "a) Tập thể:",
                                    "- Những đơn vị đạt danh hiệu “An toàn về an ninh, trật tự”."] + SIGNATURE
     assert fields_of(rows)["antt_standard"] is None
+
+
+def test_scanned_deputy_authority_and_a_name_below_seal_noise():
+    from extractors.rules.signature import read_signature
+    def read(rows):
+        pages = _ocr_block(rows)
+        return {k: v.value for k, v in read_signature(pages, pages[0].lines).items()}
+    got = read([[("KT.", 0.9), ("GLIÁM", 0.6), ("ĐÓC", 0.6)], [("PHÓ", 0.9), ("GIÁM", 0.9), ("ĐỐC", 0.9)],
+                [("Dương", 0.97), ("Tín", 0.97), ("Hòa", 0.97)]])
+    assert got["signing_authority"] == "KT. GIÁM ĐỐC" and got["signer_name"] == "Dương Tín Hòa"
+    seal = [[("⁄Z", 0.2)], [("T2", 0.3), ("\\", 0.2)], [("N", 0.3)], [("+", 0.2), ("Œ", 0.2)], [("NeS", 0.2), ("K/", 0.2)],
+            [("bi", 0.3), ("-", 0.3), ("257", 0.3)], [("li", 0.1), ("‹%", 0.1)], [("xì", 0.4), ("⁄⁄", 0.2)],
+            [("†——", 0.2)], [("Œ—", 0.2)], [("CHỦ", 0.9), ("TỊCH", 0.9)]]
+    got = read(seal[-1:] + seal[:-1] + [[("Phạm", 0.97), ("Vũ", 0.97), ("Hồng", 0.97)]])
+    assert got["signer_title"] == "CHỦ TỊCH" and got["signer_name"] == "Phạm Vũ Hồng"
