@@ -33,7 +33,7 @@ def first_page(pages: list[Page]) -> Page:
 def header_region(page: Page) -> tuple[list[Line], int | None]:
     """Lines above the type title (or above the body), and the title's index if any."""
     lines = page.lines[:MAX_HEADER_LINES + 6]
-    title = next((i for i, ln in enumerate(lines) if _title_segment(ln)), None)
+    title = next((i for i, ln in enumerate(lines) if _title_segment(ln, page.width)), None)
     if title is not None:
         return lines[:title], title
     end = next((i for i, ln in enumerate(lines) if fold(ln.text).lstrip().startswith(BODY_START)), None)
@@ -47,7 +47,12 @@ def _is_national(text: str) -> bool:
     return "cong hoa xa hoi" in f or "doc lap" in f or "hanh phuc" in f or "tu do" in f
 
 
-def _title_segment(line: Line) -> Line | None:
+def _centred(line: Line, width: float | None) -> bool:
+    """A line centred on the page (a title, on a scan where weight is unknown)."""
+    return width is not None and abs((line.x0 + line.x1) / 2 - width / 2) < 0.08 * width
+
+
+def _title_segment(line: Line, width: float | None = None) -> Line | None:
     """The segment of a line that is a document type title (BÁO CÁO, QUYẾT ĐỊNH …); a capitalised
     line that opens with a type title and runs on (`BÁO CÁO KIỂM ĐIỂM`) gives the title's words."""
     segs = segments(line)
@@ -58,7 +63,7 @@ def _title_segment(line: Line) -> Line | None:
             if is_upper_line(text) and type_code(text):
                 return Line(seg.words[start:], seg.page, seg.source)
     words = line.text.split()
-    if len(segs) == 1 and line.source != "ocr" and is_upper_line(line.text) and line.bold:
+    if len(segs) == 1 and is_upper_line(line.text) and (line.bold or _centred(line, width)):
         n = next((n for n in (2, 3) if len(words) > n and type_code(" ".join(words[:n]))), None)
         if n:
             return Line(line.words[:n], line.page, line.source)
@@ -107,7 +112,7 @@ def read_header(pages: list[Page]) -> dict:
     out.update(_date(region))
     date_line = out["issue_date"].line if "issue_date" in out else out["place"].line if "place" in out else None
     out.update(_issuers(left, number_seg or date_line))
-    title = _title_segment(page.lines[title_index]) if title_index is not None else None
+    title = _title_segment(page.lines[title_index], page.width) if title_index is not None else None
     out.update(_title_and_subject(page, title_index, title, left, number_seg))
     return out
 
@@ -275,9 +280,9 @@ def _subject_lines(page: Page, index: int, title: Line) -> list[Line]:
 
 
 def _upper_subject(line: Line, out: list[Line]) -> bool:
-    """A capitalised line that continues a trích yếu printed in capitals (text layer only)."""
+    """A capitalised line that continues a trích yếu printed in capitals."""
     from .signature import COMMON_TITLES
-    if line.source == "ocr" or out and not all(is_upper_line(o.text) for o in out):
+    if out and not all(is_upper_line(o.text) for o in out):
         return False
     if out and out[-1].bold != line.bold:
         return False
