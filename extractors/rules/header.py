@@ -11,7 +11,9 @@ from .text import Found, fold, is_upper_line, readable, squash
 # `Số:` followed by the number, a blank (`Số:      /BC-…`) or dots: not `SỞ Y TẾ …` (a parent body).
 NUMBER_RE = re.compile(r"^[^\w]{0,3}s\s*[o0]\s*[:;.,]?\s*(?=[\d/_.…]|\s*$)", re.I)
 # the symbol may hold `&` and a unit in brackets: `18/BC-TH&THCS`, `416/TTr-CAT(PC04)`
-NUMBER_VALUE_RE = re.compile(r"^(\d+[A-Za-z]?)(/[\wĐđ][\w\-/ĐđƠơƯư.&()]*)$")
+# after the number comes a year (`03/2018/TT-BNG`) or the symbol's letters; digits elsewhere (`4/35/SGDĐT`)
+# are a handwritten number that the OCR split
+NUMBER_VALUE_RE = re.compile(r"^(\d+[A-Za-z]?)(/(?:(?:19|20)\d\d/)?[^\W\d_][\w\-/ĐđƠơƯư.&()]*)$")
 # `ngày` may be missing on a scan (a handwritten day pushes it onto a line of its own): then the comma
 # after the place is required
 DATE_RE = re.compile(r"^(?P<place>[^,]{2,40}?)(?:\s*[,.]?\s*ngay|\s*,)\s*(?P<d>\S*?)\s*thang\s*(?P<m>\S*?)"

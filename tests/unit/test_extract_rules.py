@@ -359,3 +359,9 @@ def test_scanned_deputy_authority_and_a_name_below_seal_noise():
             [("†——", 0.2)], [("Œ—", 0.2)], [("CHỦ", 0.9), ("TỊCH", 0.9)]]
     got = read(seal[-1:] + seal[:-1] + [[("Phạm", 0.97), ("Vũ", 0.97), ("Hồng", 0.97)]])
     assert got["signer_title"] == "CHỦ TỊCH" and got["signer_name"] == "Phạm Vũ Hồng"
+
+
+def test_number_split_by_a_handwritten_digit_is_null_but_a_year_is_kept():
+    from extractors.rules.header import NUMBER_VALUE_RE
+    assert NUMBER_VALUE_RE.match("03/2018/TT-BNG") and NUMBER_VALUE_RE.match("416/TTr-CAT(PC04)")
+    assert NUMBER_VALUE_RE.match("4/35/SGDĐT-CTrTT") is None
