@@ -39,7 +39,8 @@ def read_signature(pages: list[Page], lines: list[Line]) -> dict:
     anchor = _anchor(right, lines)
     if anchor is None:
         return {}
-    block = [s for s in right if (s.page, s.top) >= (anchor.page, anchor.top - 2)]
+    block = [s for s in right if (s.page, s.top) >= (anchor.page, anchor.top - 2)
+             and re.search(r"[^\W\d_]", s.text)]          # a speck (`_`, `—`) is no row of the block
     return _read_block(block)
 
 
@@ -64,7 +65,7 @@ def _authority(line: Line) -> str | None:
     if line.source != "ocr":
         return _as_printed(text, exact) if exact else None
     match = exact or OCR_AUTHORITY_RE.match(text)
-    rest = text[match.end():] if match else ""
+    rest = text[match.end():].lstrip(" .,:;") if match else ""
     if not match or not exact and not (is_upper_line(rest) and readable(rest)):
         return None
     head = match.group(1).upper()
