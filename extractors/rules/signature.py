@@ -23,6 +23,8 @@ RANKS = ("thieu ta", "trung ta", "thuong ta", "dai ta", "thieu uy", "trung uy", 
          "ts.", "ths.", "bs.", "ks.")
 # degrees and professional titles before a name: `BS.`, `TS.BS.`, `ThS.DS.`, `BS.CK2.`, `CN.`
 DEGREE_RE = re.compile(r"^(?:[A-ZĐ][A-Za-zĐđ]{0,4}\d?\.\s*)+(?=[A-ZĐÀ-Ỹ][a-zà-ỹđ])")
+# a superior's approval under the issuer's own signature (`PHÊ DUYỆT` / `GIÁM ĐỐC SỞ Y TẾ`) is not the signer
+APPROVAL_RE = re.compile(r"^\W*(phe duyet|duyet)\b")
 NAME_RE = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?: [A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,4}$")
 
 
@@ -41,7 +43,8 @@ def read_signature(pages: list[Page], lines: list[Line]) -> dict:
         return {}
     block = [s for s in right if (s.page, s.top) >= (anchor.page, anchor.top - 2)
              and re.search(r"[^\W\d_]", s.text)]          # a speck (`_`, `—`) is no row of the block
-    return _read_block(block)
+    approval = next((k for k, s in enumerate(block) if k and APPROVAL_RE.match(fold(s.text))), len(block))
+    return _read_block(block[:approval])
 
 
 def _anchor(right: list[Line], lines: list[Line]) -> Line | None:

@@ -365,3 +365,13 @@ def test_number_split_by_a_handwritten_digit_is_null_but_a_year_is_kept():
     from extractors.rules.header import NUMBER_VALUE_RE
     assert NUMBER_VALUE_RE.match("03/2018/TT-BNG") and NUMBER_VALUE_RE.match("416/TTr-CAT(PC04)")
     assert NUMBER_VALUE_RE.match("4/35/SGDĐT-CTrTT") is None
+
+
+def test_an_approval_signature_under_the_signers_is_not_the_signer():
+    f = placed_fields(HEAD + [("Nơi nhận:    CHÁNH THANH TRA", 60.0, 300, True), ("Lê Thiên Phú", 380.0, 380, True),
+                              ("PHÊ DUYỆT", 380.0, 420, True), ("GIÁM ĐỐC SỞ Y TẾ", 380.0, 438, True),
+                              ("Lê Hoàng Anh", 380.0, 520, True)])
+    assert (f["signer_title"], f["signer_name"]) == ("CHÁNH THANH TRA", "Lê Thiên Phú")
+    f = placed_fields(HEAD + [("Nơi nhận:    CHÁNH THANH TRA", 60.0, 300, True), ("PHÊ DUYỆT", 380.0, 380, True),
+                              ("GIÁM ĐỐC SỞ Y TẾ", 380.0, 398, True), ("Lê Hoàng Anh", 380.0, 480, True)])
+    assert f["signer_name"] is None
