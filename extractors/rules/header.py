@@ -201,7 +201,7 @@ def _split_issuer_rows(rows: list[Line]) -> tuple[list[Line], list[Line]]:
     bodies: list[list[Line]] = []
     for row in rows:
         prev = bodies[-1][-1] if bodies else None
-        opens = BODY_HEADS.match(fold(row.text).strip()) is not None
+        opens = BODY_HEADS.match(fold(row.text).strip(" -–—_.,:;")) is not None   # `- SỞ …`: a speck before
         weight_change = prev is not None and row.bold and not prev.bold
         if prev is None or opens or weight_change:
             bodies.append([row])
