@@ -39,8 +39,9 @@ def run_tool(args: list[str], env: dict | None = None) -> subprocess.CompletedPr
 
 
 def render_pdf_page(path: str, number: int, dpi: int = DPI) -> Image.Image:
-    """Render one PDF page to a grayscale image with pdftoppm."""
-    proc = run_tool(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(number), "-l", str(number), path])
+    """Render one PDF page to a grayscale image with pdftoppm, without its annotations (signature
+    stamps and numbers stamped by an e-office system are read as text, not OCR'd)."""
+    proc = run_tool(["pdftoppm", "-r", str(dpi), "-gray", "-hide-annotations", "-f", str(number), "-l", str(number), path])
     if proc.returncode != 0:
         raise OcrUnavailable(f"pdftoppm lỗi ở trang {number}: {proc.stderr.decode('utf-8', 'replace')[-200:]}")
     return Image.open(io.BytesIO(proc.stdout)).convert("L")

@@ -74,6 +74,15 @@ def valid_share(text: str) -> float:
     return sum(map(is_valid_syllable, tokens)) / len(tokens)
 
 
+def marked_share(text: str) -> float:
+    """Share of syllable tokens that carry a Vietnamese mark (tone, ă â ê ô ơ ư or đ): most do in real
+    Vietnamese text; an OCR layer made for English has almost none."""
+    tokens = [t for t in WORD_RE.findall(text) if VOWEL_RE.search(_strip_marks(t.lower()))]
+    if not tokens:
+        return 0.0
+    return sum(1 for t in tokens if not t.isascii()) / len(tokens)
+
+
 def _strip_marks(text: str) -> str:
     """Drop tone marks so vowels can be found."""
     return "".join(c for c in unicodedata.normalize("NFD", text) if c not in TONE_MARKS)

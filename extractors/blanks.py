@@ -1,0 +1,104 @@
+"""Digits written by hand into the printed blanks of an OCR'd header: never a field, always a reason.
+
+A document is typed with its number and day left blank (`Số:      /BC-UBND`, `ngày    tháng 3`);
+the clerk writes them in by pen after signing.  Tesseract reads handwriting poorly and says so: the
+word holding the written digits gets a low confidence, while typed digits of the same scan read at
+0.9 or more.  Written digits also stand apart from the printed code (`23  /BC-UBND`, a token of its
+own before the slash) where a typed number is one token (`23/BC-UBND`).  A number or date whose
+digits look written in and do not read confidently is left null, and its provenance carries the
+reason the clerk sees on the dossier page (`số viết tay — cần kiểm tra`).
+"""
+from __future__ import annotations
+
+import re
+
+from .model import Line, Page, Word
+
+NUMBER_REASON = "số viết tay — cần kiểm tra"
+DATE_REASON = "ngày viết tay — cần kiểm tra"
+TYPED_CONF = 0.9        # typed digits on a scan read at least this confidently
+WRITTEN_CONF = 0.6      # below this even a typed-looking token is not trusted
+HEADER_LINES = 16       # the number and the place-date line are in the first lines of page 1
+
+DIGIT_RE = re.compile(r"\d")
+NUMBER_LINE_RE = re.compile(r"^(?:\S{1,3}\s+)?\W*s[oóốôơ0-9]\s*[:;.]?", re.IGNORECASE)
+LABEL_RE = re.compile(r"\W*s[oóốôơ0-9]\s*[:;.]?", re.IGNORECASE)
+# Where the printed type code starts: `/QĐ-SYT`, `⁄QĐ-SYT`, or (slash lost) `TTr-CAT`.
+CODE_RE = re.compile(r"[/⁄;]\s*[^\W\d_]|[^\W\d_]{2,}-")
+DATE_LINE_RE = re.compile(r"ng[aà]y(?P<day>.*?)th[aá]ng(?P<month>.*?)n[aă]m", re.IGNORECASE)
+
+
+def check(fields: dict, provenance: dict, pages: list[Page]) -> None:
+    """Null `number` / `issue_date` read from handwriting on an OCR'd page, with the reason; give
+    the reason too when the rules found no value because the written digits were unreadable."""
+    if not pages or pages[0].source != "ocr":
+        return
+    for key, pattern, written, reason in (("number", NUMBER_LINE_RE, _number_written, NUMBER_REASON),
+                                          ("issue_date", DATE_LINE_RE, _date_written, DATE_REASON)):
+        line = _line_of(fields.get(key), provenance.get(key), pages, pattern)
+        if line is not None and line.source == "ocr" and written(line):
+            _explain(fields, provenance, key, line, reason)
+
+
+def _line_of(value, prov: dict | None, pages: list[Page], pattern: re.Pattern) -> Line | None:
+    """The line a value was read from, or (no value) the first header line of its kind on page 1."""
+    if value is not None:
+        if not prov or prov.get("source") != "ocr" or not 1 <= prov.get("page", 0) <= len(pages):
+            return None
+        lines = pages[prov["page"] - 1].lines
+        return next((ln for ln in lines if prov.get("text") and prov["text"] in ln.text and pattern.search(ln.text)),
+                    None)
+    return next((ln for ln in pages[0].lines[:HEADER_LINES] if pattern.search(ln.text)), None)
+
+
+def _explain(fields: dict, provenance: dict, key: str, line: Line, reason: str) -> None:
+    """Set the field null and record why, keeping the line it would have come from."""
+    fields[key] = None
+    provenance[key] = {"page": line.page, "text": line.text, "source": line.source,
+                       "confidence": 0.0, "reason": reason}
+
+
+def _number_written(line: Line) -> bool:
+    """True when the digits after `Số:` look handwritten and are not read confidently."""
+    words = _after_label(line.words)
+    slash = next((i for i, w in enumerate(words) if CODE_RE.search(w.text)), None)
+    if slash is None:
+        return False
+    digits = words[:slash] + ([] if CODE_RE.match(words[slash].text) else [words[slash]])
+    if not digits:
+        return False                          # the blank left blank: the rules give null already
+    return _suspect(digits, separate=bool(CODE_RE.match(words[slash].text)))
+
+
+def _after_label(words: list[Word]) -> list[Word]:
+    """The words after `Số:` (the label may be fused with the digits: `Số:4222/QĐ-SYT`)."""
+    at = next((i for i, w in enumerate(words[:3]) if LABEL_RE.match(w.text)), 0)
+    first = words[at]
+    rest = LABEL_RE.sub("", first.text, count=1)
+    tail = words[at + 1:]
+    return ([Word(rest, first.x0, first.x1, first.top, first.bottom, first.conf)] if rest else []) + tail
+
+
+def _date_written(line: Line) -> bool:
+    """True when the day or month between `ngày`, `tháng` and `năm` looks handwritten."""
+    words = line.words
+    folded = [w.text.lower() for w in words]
+    try:
+        day_at = next(i for i, t in enumerate(folded) if re.match(r"ng[aà]y", t))
+        month_at = next(i for i, t in enumerate(folded) if i > day_at and re.match(r"th[aá]ng", t))
+        year_at = next(i for i, t in enumerate(folded) if i > month_at and re.match(r"n[aă]m", t))
+    except StopIteration:
+        return False
+    day, month = words[day_at + 1:month_at], words[month_at + 1:year_at]
+    fused = [w for w in (words[day_at], words[month_at]) if len(w.text) > 5]   # `ngày‹Õ`
+    return any(_suspect(part, True) for part in (day, month) if part) or any(
+        (w.conf or 0) < WRITTEN_CONF for w in fused)
+
+
+def _suspect(tokens: list[Word], separate: bool) -> bool:
+    """Digits (or the scrawl standing for them) not read confidently: below TYPED_CONF for a value
+    written apart in a blank, below WRITTEN_CONF for any value."""
+    if not tokens:
+        return False
+    conf = min(w.conf if w.conf is not None else 1.0 for w in tokens)
+    return conf < (TYPED_CONF if separate else WRITTEN_CONF)
