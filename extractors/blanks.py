@@ -18,6 +18,8 @@ NUMBER_REASON = "số viết tay — cần kiểm tra"
 DATE_REASON = "ngày viết tay — cần kiểm tra"
 TYPED_CONF = 0.9        # typed digits on a scan read at least this confidently
 WRITTEN_CONF = 0.6      # below this even a typed-looking token is not trusted
+UNREADABLE_CONF = 0.35  # below this nothing read is trusted, typed-looking or not
+TALLER = 1.15          # handwriting stands taller than the printed `Số:` beside it
 HEADER_LINES = 16       # the number and the place-date line are in the first lines of page 1
 
 DIGIT_RE = re.compile(r"\d")
@@ -59,24 +61,37 @@ def _explain(fields: dict, provenance: dict, key: str, line: Line, reason: str) 
 
 
 def _number_written(line: Line) -> bool:
-    """True when the digits after `Số:` look handwritten and are not read confidently."""
-    words = _after_label(line.words)
+    """True when the digits after `Số:` look handwritten and are not read confidently.  Digits apart
+    from the printed code (`23  /BC-UBND`) must read as typed digits do; digits glued to it
+    (`23/BC-UBND`) are typed unless they read poorly and stand taller than the printed `Số:` (a
+    glued token also reads poorly when OCR doubles a letter of the code: `02/ĐĐK-XĐT`)."""
+    label, words = _after_label(line.words)
     slash = next((i for i, w in enumerate(words) if CODE_RE.search(w.text)), None)
     if slash is None:
         return False
     digits = words[:slash] + ([] if CODE_RE.match(words[slash].text) else [words[slash]])
     if not digits:
         return False                          # the blank left blank: the rules give null already
-    return _suspect(digits, separate=bool(CODE_RE.match(words[slash].text)))
+    if CODE_RE.match(words[slash].text):
+        return _suspect(digits, separate=True)
+    taller = label is None or _height(digits[-1]) >= TALLER * _height(label)
+    return (taller and _suspect(digits, separate=False)) or _conf(digits) < UNREADABLE_CONF
 
 
-def _after_label(words: list[Word]) -> list[Word]:
-    """The words after `Số:` (the label may be fused with the digits: `Số:4222/QĐ-SYT`)."""
+def _height(word: Word) -> float:
+    """Height of a word's box."""
+    return word.bottom - word.top
+
+
+def _after_label(words: list[Word]) -> tuple[Word | None, list[Word]]:
+    """The `Số:` word (None when the digits are glued to it: `Số:4222/QĐ-SYT`) and the words after
+    the label."""
     at = next((i for i, w in enumerate(words[:3]) if LABEL_RE.match(w.text)), 0)
     first = words[at]
     rest = LABEL_RE.sub("", first.text, count=1)
-    tail = words[at + 1:]
-    return ([Word(rest, first.x0, first.x1, first.top, first.bottom, first.conf)] if rest else []) + tail
+    if rest:
+        return None, [Word(rest, first.x0, first.x1, first.top, first.bottom, first.conf)] + words[at + 1:]
+    return first, words[at + 1:]
 
 
 def _date_written(line: Line) -> bool:
@@ -98,7 +113,9 @@ def _date_written(line: Line) -> bool:
 def _suspect(tokens: list[Word], separate: bool) -> bool:
     """Digits (or the scrawl standing for them) not read confidently: below TYPED_CONF for a value
     written apart in a blank, below WRITTEN_CONF for any value."""
-    if not tokens:
-        return False
-    conf = min(w.conf if w.conf is not None else 1.0 for w in tokens)
-    return conf < (TYPED_CONF if separate else WRITTEN_CONF)
+    return bool(tokens) and _conf(tokens) < (TYPED_CONF if separate else WRITTEN_CONF)
+
+
+def _conf(tokens: list[Word]) -> float:
+    """The lowest OCR confidence of the tokens."""
+    return min(w.conf if w.conf is not None else 1.0 for w in tokens)

@@ -90,6 +90,7 @@ class Page:
     image_stats: dict = field(default_factory=dict)
     grids: list[dict] = field(default_factory=list)  # OCR pages: ruled tables' rules and cell cuts
     stamps: list = field(default_factory=list)  # digital-signature stamp boxes drawn on the page
+    blank: bool = False  # no ink: the back of a duplex scan, not OCR'd
 
     @property
     def text(self) -> str:

@@ -290,9 +290,12 @@ def parse_tsv(tsv: str) -> list[Word]:
 
 
 def ocr_image(image: Image.Image, number: int) -> Page:
-    """Deskew, OCR, and if the result is poor check orientation with OSD and retry."""
+    """Deskew, OCR, and if the result is poor check orientation with OSD and retry.  A blank page
+    (the back of a duplex scan, a page holding only a faint seal) is not OCR'd."""
     image = image if image.mode == "L" else image.convert("L")
     stats = image_stats(image)
+    if ink_share(image) < BLANK_INK:
+        return Page(number, float(image.width), float(image.height), [], "ocr", image_stats=stats, blank=True)
     image = deskew(image)
     page_image, grids = remove_rules(image) if has_ruled_table(image) else (image, [])
     words = parse_tsv(_tesseract(page_image, ["--psm", "3"]))
@@ -337,3 +340,18 @@ def render_dpi(width_pt: float) -> int:
 def ocr_pdf_page(path: str, number: int, width_pt: float = 595.0) -> Page:
     """Render and OCR one page of a PDF (runs in a worker thread)."""
     return ocr_image(render_pdf_page(path, number, render_dpi(width_pt)), number)
+
+
+BLANK_INK = 0.002       # share of dark pixels below which a page is blank (a duplex back, a faint seal)
+BLANK_MARGIN = 0.06     # scanner edges and punch holes are left out
+
+
+def ink_share(image: Image.Image) -> float:
+    """Share of clearly dark pixels inside the margins, on a 4× reduced copy."""
+    small = np.asarray(image.reduce(4) if min(image.size) >= 64 else image)
+    h, w = small.shape
+    inner = small[int(h * BLANK_MARGIN):int(h * (1 - BLANK_MARGIN)), int(w * BLANK_MARGIN):int(w * (1 - BLANK_MARGIN))]
+    if inner.size == 0:
+        return 0.0
+    paper = float(np.median(inner))
+    return float((inner < min(128, paper - 70)).mean())

@@ -91,7 +91,7 @@ def _strip_marks(text: str) -> str:
 def page_report(page) -> dict:
     """Quality figures for one page."""
     return {"page": page.number, "ocr_confidence": page.ocr_confidence,
-            "valid_syllables": round(valid_share(page.text), 3), "source": page.source}
+            "valid_syllables": round(valid_share(page.text), 3), "source": page.source, "blank": page.blank}
 
 
 def poor_reason(page, report: dict) -> str | None:
@@ -114,7 +114,8 @@ def poor_reason(page, report: dict) -> str | None:
 def assess(pages: list) -> dict:
     """Per-page quality and the overall rescan verdict with a message for the clerk."""
     reports = [page_report(p) for p in pages]
-    reasons = [(p.number, poor_reason(p, r)) for p, r in zip(pages, reports)]
+    printed = [p for p in pages if not p.blank]
+    reasons = [(p.number, poor_reason(p, r)) for p, r in zip(pages, reports) if not p.blank or not printed]
     bad = [(n, why) for n, why in reasons if why]
     message = None
     if bad:
