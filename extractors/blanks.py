@@ -15,6 +15,8 @@ import re
 from .model import Line, Page, Word
 
 NUMBER_REASON = "số viết tay — cần kiểm tra"
+SEAL_REASON = "dưới con dấu — cần kiểm tra"
+SIGNER_KEYS = ("signer_name", "signer_title")   # every signed document prints both
 DATE_REASON = "ngày viết tay — cần kiểm tra"
 TYPED_CONF = 0.9        # typed digits on a scan read at least this confidently
 WRITTEN_CONF = 0.6      # below this even a typed-looking token is not trusted
@@ -40,6 +42,19 @@ def check(fields: dict, provenance: dict, pages: list[Page]) -> None:
         line = _line_of(fields.get(key), provenance.get(key), pages, pattern)
         if line is not None and line.source == "ocr" and written(line):
             _explain(fields, provenance, key, line, reason)
+
+
+def under_seal(fields: dict, provenance: dict, pages: list[Page]) -> None:
+    """A signer's name or title left null on a colour scan whose last sealed page carries the red
+    seal in its lower half (the signature block): tell the clerk the seal hides it."""
+    sealed = [p for p in pages if p.seal is not None and p.seal[3] > 0.4 * p.height]
+    if not sealed:
+        return
+    page = sealed[-1]
+    for key in SIGNER_KEYS:
+        if fields.get(key) is None and "reason" not in provenance.get(key, {}):
+            provenance[key] = {"page": page.number, "text": "", "source": "ocr", "confidence": 0.0,
+                               "reason": SEAL_REASON, "box": [round(v) for v in page.seal]}
 
 
 def _line_of(value, prov: dict | None, pages: list[Page], pattern: re.Pattern) -> Line | None:

@@ -91,6 +91,7 @@ class Page:
     grids: list[dict] = field(default_factory=list)  # OCR pages: ruled tables' rules and cell cuts
     stamps: list = field(default_factory=list)  # digital-signature stamp boxes drawn on the page
     blank: bool = False  # no ink: the back of a duplex scan, not OCR'd
+    seal: tuple[float, float, float, float] | None = None  # box of a red seal on a colour scan
 
     @property
     def text(self) -> str:

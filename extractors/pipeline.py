@@ -110,7 +110,7 @@ def _read_image(path: Path, progress: Progress | None, workers: int | None) -> l
     from PIL import Image, ImageOps
 
     with Image.open(path) as im:
-        frames = [ImageOps.exif_transpose(_frame(im, i)).convert("L") for i in range(getattr(im, "n_frames", 1))]
+        frames = [ocr.ink_channel(ImageOps.exif_transpose(_frame(im, i))) for i in range(getattr(im, "n_frames", 1))]
     jobs = {i + 1: (ocr.ocr_image, frame, i + 1) for i, frame in enumerate(frames)}
     return _run({}, jobs, len(frames), progress, workers)
 
@@ -160,6 +160,7 @@ def build(pages: list[Page]) -> Extraction:
     first = structure.first_document(pages)
     fields, provenance = read_fields(first)
     blanks.check(fields, provenance, first)
+    blanks.under_seal(fields, provenance, first)
     found = [s.to_dict() for p in pages for s in p.stamps]
     if found:
         provenance["_signature_stamp"] = found

@@ -222,3 +222,33 @@ def test_an_annex_with_its_own_national_header_stays_with_the_document():
     annex = _doc_page(2, ["UBND XÃ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "DANH SÁCH",
                           "(Kèm theo Tờ trình số 12/TTr-UBND)"])
     assert structure.first_document([first, annex]) == [first, annex]
+
+
+# --- seals on colour scans -----------------------------------------------------------------
+
+def _sealed_page() -> Image.Image:
+    """A colour page: black print, a red seal ring over the signature block, a blue handwritten mark."""
+    image = _text_image(["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], size=(1240, 1754)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((650, 1100, 1050, 1500), outline=(200, 30, 40), width=18)
+    draw.line((150, 400, 400, 420), fill=(20, 40, 170), width=6)
+    return image
+
+
+def test_a_red_seal_is_found_and_faded_while_print_and_blue_ink_stay_dark():
+    image = _sealed_page()
+    x0, top, x1, bottom = ocr.seal_box(image)
+    assert 600 <= x0 < 700 and 1050 <= top < 1150 and 1000 < x1 <= 1100 and 1450 < bottom <= 1550
+    grey = ocr.ink_channel(image)
+    assert grey.getpixel((650 + 9, 1300)) > 180          # the ring fades into the paper
+    assert grey.getpixel((275, 410)) < 80               # the blue handwriting does not
+    assert ocr.seal_box(image.convert("L")) is None      # a grey scan has no colour to tell a seal by
+
+
+def test_a_signer_left_null_under_a_seal_says_so():
+    page = _page([_line(("CHỦ", 0.9), ("TỊCH", 0.9), top=800)], height=1754)
+    page.seal = (650.0, 1100.0, 1050.0, 1500.0)
+    fields, prov = {"signer_name": None, "signer_title": "CHỦ TỊCH"}, {"signer_title": {"page": 1}}
+    blanks.under_seal(fields, prov, [page])
+    assert prov["signer_name"]["reason"] == "dưới con dấu — cần kiểm tra" and prov["signer_name"]["page"] == 1
+    assert "reason" not in prov["signer_title"]
