@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import blanks, ocr, quality, stamps, structure, textlayer
+from .layout import build_lines
 from .model import Extraction, ExtractionError, OcrUnavailable, Page, Word
 from .probe import ProbeError, probe
 
@@ -98,8 +99,6 @@ def _split_annotations(pdf_page, number: int, blocks: list[list[Word]]) -> tuple
 
 def _add_words(page: Page, words: list[Word], scale: float) -> None:
     """Put annotation words (PDF points) on an OCR'd page (pixels), then rebuild its lines."""
-    from .layout import build_lines
-
     moved = [Word(w.text, w.x0 * scale, w.x1 * scale, w.top * scale, w.bottom * scale, 1.0, w.bold)
              for w in words]
     page.lines = build_lines([w for ln in page.lines for w in ln.words] + moved, page.number, "ocr")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from .layout import nfc
@@ -40,7 +40,6 @@ class Stamp:
     signer: str | None = None
     organisation: str | None = None
     time: str | None = None
-    extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """The `_signature_stamp` record."""
@@ -117,7 +116,7 @@ def annotation_blocks(path: str, rects: dict[int, list[tuple]]) -> dict[int, lis
     first, last = min(rects), max(rects)
     try:
         proc = subprocess.run(["pdftotext", "-bbox-layout", "-f", str(first), "-l", str(last), path, "-"],
-                              capture_output=True, timeout=TOOL_TIMEOUT_S)
+                              check=False, capture_output=True, timeout=TOOL_TIMEOUT_S)
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return {}
     out: dict[int, list[list[Word]]] = {}

@@ -1,6 +1,8 @@
 """Read the text layer of a PDF with pdfplumber: words with positions, lines, ruled tables."""
 from __future__ import annotations
 
+from pdfminer.pdftypes import resolve1
+
 from .layout import build_lines, clean_words
 from .model import Page, Word
 from .quality import marked_share, valid_share
@@ -65,24 +67,26 @@ def image_cover(pdf_page) -> float:
 def annotation_boxes(pdf_page) -> list[tuple[float, float, float, float]]:
     """Boxes (x0, top, x1, bottom) of the annotations that can draw text (widgets, free text, stamps),
     read shallowly from the page's /Annots (a deep resolve recurses forever on some signed files)."""
-    from pdfminer.pdftypes import resolve1
-
-    out = []
     try:
         refs = resolve1(pdf_page.page_obj.annots) or []
     except Exception:  # noqa: BLE001 - a damaged /Annots array: no annotation text
         return []
-    top = float(pdf_page.bbox[3]) if hasattr(pdf_page, "bbox") else float(pdf_page.height)
-    for ref in refs:
-        try:
-            annot = resolve1(ref)
-            kind = getattr(resolve1(annot.get("Subtype")), "name", "")
-            x0, y0, x1, y1 = (float(resolve1(v)) for v in resolve1(annot.get("Rect")))
-        except Exception:  # noqa: BLE001 - one malformed annotation is skipped
-            continue
-        if kind in ("Widget", "FreeText", "Stamp"):
-            out.append((min(x0, x1), top - max(y0, y1), max(x0, x1), top - min(y0, y1)))
-    return out
+    top = float(pdf_page.bbox[3])
+    boxes = (_annotation_box(ref, top) for ref in refs)
+    return [box for box in boxes if box is not None]
+
+
+def _annotation_box(ref, top: float) -> tuple[float, float, float, float] | None:
+    """The box of one text-drawing annotation, None for other kinds or a malformed one."""
+    try:
+        annot = resolve1(ref)
+        kind = getattr(resolve1(annot.get("Subtype")), "name", "")
+        x0, y0, x1, y1 = (float(resolve1(v)) for v in resolve1(annot.get("Rect")))
+    except Exception:  # noqa: BLE001 - one malformed annotation is skipped
+        return None
+    if kind not in ("Widget", "FreeText", "Stamp"):
+        return None
+    return min(x0, x1), top - max(y0, y1), max(x0, x1), top - min(y0, y1)
 
 
 def usable(page: Page, cover: float = 0.0) -> bool:
