@@ -30,18 +30,25 @@ LABEL_RE = re.compile(r"\W*s[oóốôơ0-9]\s*[:;.]?", re.IGNORECASE)
 # Where the printed type code starts: `/QĐ-SYT`, `⁄QĐ-SYT`, or (slash lost) `TTr-CAT`.
 CODE_RE = re.compile(r"[/⁄;]\s*[^\W\d_]|[^\W\d_]{2,}-")
 DATE_LINE_RE = re.compile(r"ng[aà]y(?P<day>.*?)th[aá]ng(?P<month>.*?)n[aă]m", re.IGNORECASE)
+DAY_RE = re.compile(r"ng[aà]y", re.IGNORECASE)
+MONTH_RE = re.compile(r"th[aá]ng", re.IGNORECASE)
+YEAR_RE = re.compile(r"n[aă]m", re.IGNORECASE)
 
 
 def check(fields: dict, provenance: dict, pages: list[Page]) -> None:
     """Null `number` / `issue_date` read from handwriting on an OCR'd page, with the reason; give
-    the reason too when the rules found no value because the written digits were unreadable."""
+    the reason too when the rules found no value because the written digits were unreadable.  The
+    number and the day are written in together when the document is issued: a handwritten day makes
+    a poorly read number glued to its code handwritten too."""
     if not pages or pages[0].source != "ocr":
         return
-    for key, pattern, written, reason in (("number", NUMBER_LINE_RE, _number_written, NUMBER_REASON),
-                                          ("issue_date", DATE_LINE_RE, _date_written, DATE_REASON)):
-        line = _line_of(fields.get(key), provenance.get(key), pages, pattern)
-        if line is not None and line.source == "ocr" and written(line):
-            _explain(fields, provenance, key, line, reason)
+    date_line = _line_of(fields.get("issue_date"), provenance.get("issue_date"), pages, DATE_LINE_RE)
+    day_written = date_line is not None and date_line.source == "ocr" and _date_written(date_line)
+    number_line = _line_of(fields.get("number"), provenance.get("number"), pages, NUMBER_LINE_RE)
+    if number_line is not None and number_line.source == "ocr" and _number_written(number_line, day_written):
+        _explain(fields, provenance, "number", number_line, NUMBER_REASON)
+    if day_written:
+        _explain(fields, provenance, "issue_date", date_line, DATE_REASON)
 
 
 def under_seal(fields: dict, provenance: dict, pages: list[Page]) -> None:
@@ -75,11 +82,12 @@ def _explain(fields: dict, provenance: dict, key: str, line: Line, reason: str) 
                        "confidence": 0.0, "reason": reason}
 
 
-def _number_written(line: Line) -> bool:
+def _number_written(line: Line, day_written: bool = False) -> bool:
     """True when the digits after `Số:` look handwritten and are not read confidently.  Digits apart
     from the printed code (`23  /BC-UBND`) must read as typed digits do; digits glued to it
-    (`23/BC-UBND`) are typed unless they read poorly and stand taller than the printed `Số:` (a
-    glued token also reads poorly when OCR doubles a letter of the code: `02/ĐĐK-XĐT`)."""
+    (`23/BC-UBND`) are typed unless they read poorly and stand taller than the printed `Số:` or the
+    day beside them is handwritten (a glued token also reads poorly when OCR doubles a letter of the
+    code: `02/ĐĐK-XĐT`)."""
     label, words = _after_label(line.words)
     slash = next((i for i, w in enumerate(words) if CODE_RE.search(w.text)), None)
     if slash is None:
@@ -89,7 +97,7 @@ def _number_written(line: Line) -> bool:
         return False                          # the blank left blank: the rules give null already
     if CODE_RE.match(words[slash].text):
         return _suspect(digits, separate=True)
-    taller = label is None or _height(digits[-1]) >= TALLER * _height(label)
+    taller = day_written or label is None or _height(digits[-1]) >= TALLER * _height(label)
     return (taller and _suspect(digits, separate=False)) or _conf(digits) < UNREADABLE_CONF
 
 
@@ -110,19 +118,31 @@ def _after_label(words: list[Word]) -> tuple[Word | None, list[Word]]:
 
 
 def _date_written(line: Line) -> bool:
-    """True when the day or month between `ngày`, `tháng` and `năm` looks handwritten."""
+    """True when the day or month between `ngày`, `tháng` and `năm` looks handwritten: not plain
+    digits read confidently (a scrawl glued to a label, `ngày-|§`, `Jÿtháng`, counts too)."""
     words = line.words
-    folded = [w.text.lower() for w in words]
-    try:
-        day_at = next(i for i, t in enumerate(folded) if re.match(r"ng[aà]y", t))
-        month_at = next(i for i, t in enumerate(folded) if i > day_at and re.match(r"th[aá]ng", t))
-        year_at = next(i for i, t in enumerate(folded) if i > month_at and re.match(r"n[aă]m", t))
-    except StopIteration:
-        return False
-    day, month = words[day_at + 1:month_at], words[month_at + 1:year_at]
-    fused = [w for w in (words[day_at], words[month_at]) if len(w.text) > 5]   # `ngày‹Õ`
-    return any(_suspect(part, True) for part in (day, month) if part) or any(
-        (w.conf or 0) < WRITTEN_CONF for w in fused)
+    at = {}
+    for label, pattern in (("d", DAY_RE), ("m", MONTH_RE), ("y", YEAR_RE)):
+        start = at[list(at)[-1]] + 1 if at else 0
+        found = next((i for i in range(start, len(words)) if pattern.search(words[i].text)), None)
+        if found is None:
+            return False
+        at[label] = found
+    return any(_part_written(words, at[a], at[b], pattern_a, pattern_b)
+               for a, b, pattern_a, pattern_b in (("d", "m", DAY_RE, MONTH_RE), ("m", "y", MONTH_RE, YEAR_RE)))
+
+
+def _part_written(words: list[Word], left: int, right: int, left_re: re.Pattern, right_re: re.Pattern) -> bool:
+    """The value between two labels (words between them, and anything glued to either label)."""
+    after = left_re.split(words[left].text, maxsplit=1)[-1]
+    before = right_re.split(words[right].text, maxsplit=1)[0] if left != right else ""
+    parts = [(after, words[left].conf)] + [(w.text, w.conf) for w in words[left + 1:right]] + [
+        (before, words[right].conf)]
+    parts = [(text.strip(" .,:;"), conf) for text, conf in parts if text.strip(" .,:;")]
+    if not parts:
+        return False                          # a blank left blank: the rules give null already
+    value = "".join(text for text, _ in parts)
+    return not value.isdigit() or min(c if c is not None else 1.0 for _, c in parts) < TYPED_CONF
 
 
 def _suspect(tokens: list[Word], separate: bool) -> bool:

@@ -153,6 +153,13 @@ def test_a_handwritten_number_glued_to_the_code_and_taller_than_the_print_is_nul
     assert prov["issue_date"]["reason"] == "ngày viết tay — cần kiểm tra"
 
 
+def test_a_poorly_read_number_beside_a_handwritten_day_is_handwritten_too():
+    pages = _header([("Só:", 0.83, 20.0), ("4467/CĐ-UBND", 0.4, 21.0)],
+                    [("ngày", 0.93), ("o⁄", 0.0), ("tháng", 0.92), ("12", 0.95), ("năm", 0.94), ("2017", 0.95)])
+    fields, prov = _checked("4467/CĐ-UBND", None, pages)
+    assert fields["number"] is None and prov["number"]["reason"] == "số viết tay — cần kiểm tra"
+
+
 def test_a_handwritten_day_read_as_digits_is_null():
     pages = _header([("Số:", 0.93), ("62/TTr-STP", 0.92)],
                     [("ngày", 0.96), ("5", 0.70), ("tháng", 0.97), ("4", 0.97), ("năm", 0.97), ("2016", 0.94)])
