@@ -69,7 +69,7 @@ def test_a_signed_born_digital_file_is_never_ocrd_and_reads_the_number_stamped_i
 def test_a_scan_whose_layer_is_only_the_signature_stamp_is_ocrd_and_the_stamp_is_kept():
     result = extract(REAL_DEV / "real_26.pdf")
     assert result.page_sources == ["ocr"]
-    assert result.fields["issuer"] == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    assert "TỈNH QUẢNG NGÃI" in result.text and "Ký bởi" not in result.text   # the page, not the stamp
     out = result.to_dict(explain=True)
     signed = [s for s in out["_signature_stamp"] if s["kind"] == "ký số"]
     assert signed[0]["signer"] == "Ủy ban nhân dân tỉnh Quảng Ngãi"
