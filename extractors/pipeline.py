@@ -5,7 +5,7 @@ import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from . import blanks, ocr, quality, stamps, structure, textlayer
 from .layout import build_lines
@@ -77,6 +77,7 @@ def _read_pdf(path: Path, progress: Progress | None, workers: int | None) -> lis
         page.stamps = found
         if page.source == "ocr" and extra:
             _add_words(page, extra, page.width / layer[page.number - 1].width)
+        stamps.take_printed_stamp(page)
     return pages
 
 

@@ -14,8 +14,8 @@ import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from .layout import nfc
-from .model import Word
+from .layout import nfc, segments
+from .model import Line, Page, Word
 
 TOOL_TIMEOUT_S = 60
 VN_TZ = timezone(timedelta(hours=7))    # Asia/Ho_Chi_Minh has no daylight saving time
@@ -160,3 +160,24 @@ def overlaps(word: Word, others: list[Word]) -> bool:
         if dx > 0 and dy > 0 and dx * dy >= 0.5 * (other.x1 - other.x0) * (other.bottom - other.top):
             return True
     return False
+
+
+PRINTED_LABEL_RE = re.compile(r"^\W*(?:ký bởi|người ký|thời gian ký|giờ ký|ngày ký|cơ quan|email)\s*:", re.IGNORECASE)
+SIGNED_RE = re.compile(r"ký bởi|người ký|thời gian ký|giờ ký|ngày ký", re.IGNORECASE)
+
+
+def take_printed_stamp(page: Page) -> None:
+    """A stamp some signing tools draw as page content ("Ký bởi: …" / "Thời gian ký: …" segments):
+    its segments leave the page's lines (so the header rules never read them) and become a stamp."""
+    picked, keep = [], []
+    for line in page.lines:
+        parts = segments(line)
+        hits = [s for s in parts if PRINTED_LABEL_RE.match(s.text)]
+        picked += hits
+        rest = [w for s in parts if s not in hits for w in s.words]
+        if rest:
+            keep.append(line if not hits else Line(rest, line.page, line.source))
+    if not picked or not SIGNED_RE.search(" ".join(s.text for s in picked)):
+        return
+    page.lines = keep
+    page.stamps.append(parse_stamp(" ".join(s.text for s in picked), page.number))

@@ -259,3 +259,28 @@ def test_a_signer_left_null_under_a_seal_says_so():
     blanks.under_seal(fields, prov, [page])
     assert prov["signer_name"]["reason"] == "dưới con dấu — cần kiểm tra" and prov["signer_name"]["page"] == 1
     assert "reason" not in prov["signer_title"]
+
+
+def _segments_line(top: float, *segments: tuple[float, str]) -> Line:
+    """A text-layer line made of segments starting at the given x (wide gaps between them)."""
+    words = []
+    for x, text in segments:
+        for token in text.split():
+            words.append(Word(token, x, x + 8 * len(token), top, top + 12))
+            x += 8 * len(token) + 4
+    return Line(words, 1, "text-layer")
+
+
+def test_a_stamp_drawn_as_page_content_leaves_the_header_and_becomes_a_stamp():
+    page = _page([_segments_line(20, (40, "UBND TỈNH LÂM ĐỒNG"), (380, "Ký bởi: Sở Nội vụ")),
+                  _segments_line(36, (40, "SỞ NỘI VỤ"), (380, "Thời gian ký: 09/10/2025 15:20:11")),
+                  _segments_line(60, (40, "Số: 1984/SNV-TCBC"))], source="text-layer")
+    stamps.take_printed_stamp(page)
+    assert [ln.text for ln in page.lines] == ["UBND TỈNH LÂM ĐỒNG", "SỞ NỘI VỤ", "Số: 1984/SNV-TCBC"]
+    assert page.stamps[0].signer == "Sở Nội vụ" and page.stamps[0].time == "2025-10-09T15:20:11+07:00"
+
+
+def test_a_form_line_with_an_agency_label_is_not_a_stamp():
+    page = _page([_segments_line(20, (40, "Cơ quan: Sở Nội vụ tỉnh Lâm Đồng"))], source="text-layer")
+    stamps.take_printed_stamp(page)
+    assert [ln.text for ln in page.lines] == ["Cơ quan: Sở Nội vụ tỉnh Lâm Đồng"] and page.stamps == []
