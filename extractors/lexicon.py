@@ -31,7 +31,27 @@ PHRASES = [
     "chi hội", "chi đoàn", "chi bộ", "chi hội trưởng", "bí thư chi bộ", "tổ tự quản", "tổ bảo vệ",
     "tổ hòa giải", "tổ an ninh", "tổ sản xuất", "tổ dân phố", "tổ dịch vụ", "tổ viên",
     "tổ chức", "hành chính",
+    # bodies in headers and signature blocks
+    "sở y tế", "y tế", "hội đồng", "thẩm định", "đấu thầu", "thanh tra", "nội vụ", "tư pháp",
+    "giáo dục và đào tạo", "hiệp hội", "doanh nghiệp", "ban chỉ đạo", "ban kiểm tra", "kiểm tra",
+    "văn phòng", "nhân dân", "thành phố", "ủy ban", "mặt trận tổ quốc", "thường trực",
+    "ubnd tỉnh", "ubnd huyện", "ubnd xã", "ubnd thành phố", "về việc",
 ]
+# Provinces and cities (before and after the 2025 merger), read after `tỉnh` / `thành phố` and, where
+# the folded name is no common pair of words, on their own (a place before the date)
+PROVINCES = [
+    "an giang", "bà rịa - vũng tàu", "bắc giang", "bắc kạn", "bạc liêu", "bắc ninh", "bến tre", "bình định",
+    "bình dương", "bình phước", "bình thuận", "cà mau", "cao bằng", "đắk lắk", "đắk nông", "điện biên",
+    "đồng nai", "đồng tháp", "gia lai", "hà giang", "hà tĩnh", "hậu giang", "hòa bình", "hưng yên",
+    "khánh hòa", "kiên giang", "kon tum", "lai châu", "lâm đồng", "lạng sơn", "lào cai", "long an",
+    "nam định", "nghệ an", "ninh bình", "ninh thuận", "phú thọ", "phú yên", "quảng bình", "quảng nam",
+    "quảng ngãi", "quảng ninh", "quảng trị", "sóc trăng", "sơn la", "tây ninh", "thái bình", "thái nguyên",
+    "thanh hóa", "thừa thiên huế", "tiền giang", "trà vinh", "tuyên quang", "vĩnh long", "vĩnh phúc",
+    "yên bái", "đà nẵng", "cần thơ", "hà nội", "hồ chí minh", "tuyên quang",
+]
+HOMOGRAPH_PLACES = {"hải phòng", "hải dương", "hà nam", "huế"}
+PHRASES += PROVINCES + [f"{head} {p}" for p in PROVINCES + sorted(HOMOGRAPH_PLACES)
+                        for head in ("tỉnh", "thành phố")]
 # Surnames common enough that a tone-mark variant of them is an OCR error, with no homograph that is
 # itself a surname (`Lương`/`Lường`, `Trịnh`/`Trình`, `Hà`/`Hạ` are left out).
 SURNAMES = ["Nguyễn", "Trần", "Phạm", "Hoàng", "Huỳnh", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương",
@@ -81,12 +101,24 @@ def correct_words(words: list[Word]) -> list[Word]:
                 for j, good in zip(range(i, i + n), target):
                     lead, core, trail = cores[j]
                     fixed = _recase(good, core)
-                    if fixed != core:
+                    if fixed != core and not _same_but_tone_place(fixed, core):
                         words[j].text = unicodedata.normalize("NFC", lead + fixed + trail)
                 i += n - 1
                 break
         i += 1
     return words
+
+
+TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def _same_but_tone_place(a: str, b: str) -> bool:
+    """`UỶ` / `ỦY`, `xoá` / `xóa`: the same syllable with the tone mark on another vowel (the old
+    style, kept as printed)."""
+    def parts(text):
+        marks = unicodedata.normalize("NFD", text)
+        return "".join(c for c in marks if c not in TONES), sorted(c for c in marks if c in TONES)
+    return parts(a) == parts(b)
 
 
 def correct_line(line: Line) -> Line:

@@ -89,6 +89,9 @@ class Page:
     tables: list[tuple[float, float, float, float]] = field(default_factory=list)  # ruled tables' boxes
     image_stats: dict = field(default_factory=dict)
     grids: list[dict] = field(default_factory=list)  # OCR pages: ruled tables' rules and cell cuts
+    stamps: list = field(default_factory=list)  # digital-signature stamp boxes drawn on the page
+    blank: bool = False  # no ink: the back of a duplex scan, not OCR'd
+    seal: tuple[float, float, float, float] | None = None  # box of a red seal on a colour scan
 
     @property
     def text(self) -> str:
@@ -103,10 +106,13 @@ class Extraction:
     page_sources: list[str]
     quality: dict
     text: str
+    stamps: list = field(default_factory=list)  # `_signature_stamp` records (signer, body, time)
 
     def to_dict(self, explain: bool = False) -> dict:
         """Return the schema JSON object, with `_provenance` when `explain`."""
         out = dict(self.fields)
         if explain:
-            out["_provenance"] = self.provenance
+            out["_provenance"] = {k: v for k, v in self.provenance.items() if not k.startswith("_")}
+            if self.stamps:
+                out["_signature_stamp"] = self.stamps
         return out

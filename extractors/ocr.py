@@ -39,11 +39,46 @@ def run_tool(args: list[str], env: dict | None = None) -> subprocess.CompletedPr
 
 
 def render_pdf_page(path: str, number: int, dpi: int = DPI) -> Image.Image:
-    """Render one PDF page to a grayscale image with pdftoppm."""
-    proc = run_tool(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(number), "-l", str(number), path])
+    """Render one PDF page for OCR (see `ink_channel`)."""
+    return ink_channel(render_colour(path, number, dpi))
+
+
+def render_colour(path: str, number: int, dpi: int = DPI) -> Image.Image:
+    """Render one PDF page with pdftoppm, without its annotations (signature stamps and numbers
+    stamped by an e-office system are read as text, not OCR'd)."""
+    proc = run_tool(["pdftoppm", "-r", str(dpi), "-hide-annotations", "-f", str(number), "-l", str(number), path])
     if proc.returncode != 0:
         raise OcrUnavailable(f"pdftoppm lỗi ở trang {number}: {proc.stderr.decode('utf-8', 'replace')[-200:]}")
-    return Image.open(io.BytesIO(proc.stdout)).convert("L")
+    return Image.open(io.BytesIO(proc.stdout))
+
+
+SEAL_MIN_SHARE = 0.002  # red pixels (of a 8× reduced page) that make a seal, not a red underline
+
+
+def seal_box(image: Image.Image) -> tuple[float, float, float, float] | None:
+    """Box (x0, top, x1, bottom, in the image's pixels) of the red seal or name stamp on a colour
+    page, or None (bitonal and grey scans have no colour to tell a seal by)."""
+    if image.mode != "RGB":
+        return None
+    factor = 8 if min(image.size) >= 80 else 1
+    rgb = np.asarray(image.reduce(factor)).astype(np.int16)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    red = (r > 110) & (r - g > 50) & (r - b > 40)
+    if red.mean() < SEAL_MIN_SHARE:
+        return None
+    ys, xs = np.nonzero(red)
+    x0, x1 = np.percentile(xs, [2, 98])
+    y0, y1 = np.percentile(ys, [2, 98])
+    return tuple(float(v * factor) for v in (x0, y0, x1 + 1, y1 + 1))
+
+
+def ink_channel(image: Image.Image) -> Image.Image:
+    """The grey image OCR reads: the red channel of a colour page — black print stays black, blue
+    handwriting stays dark (so the blank rule still sees it), and a red seal or name stamp fades into
+    the paper instead of hiding the signer's lines — else the grey page."""
+    if image.mode in ("RGB", "RGBA", "P", "CMYK"):
+        return image.convert("RGB").getchannel("R")
+    return image.convert("L")
 
 
 SKEW_WIDTH = 700          # skew is estimated on a copy about this wide (box-reduced: cheap)
@@ -289,9 +324,12 @@ def parse_tsv(tsv: str) -> list[Word]:
 
 
 def ocr_image(image: Image.Image, number: int) -> Page:
-    """Deskew, OCR, and if the result is poor check orientation with OSD and retry."""
+    """Deskew, OCR, and if the result is poor check orientation with OSD and retry.  A blank page
+    (the back of a duplex scan, a page holding only a faint seal) is not OCR'd."""
     image = image if image.mode == "L" else image.convert("L")
     stats = image_stats(image)
+    if ink_share(image) < BLANK_INK:
+        return Page(number, float(image.width), float(image.height), [], "ocr", image_stats=stats, blank=True)
     image = deskew(image)
     page_image, grids = remove_rules(image) if has_ruled_table(image) else (image, [])
     words = parse_tsv(_tesseract(page_image, ["--psm", "3"]))
@@ -334,5 +372,23 @@ def render_dpi(width_pt: float) -> int:
 
 
 def ocr_pdf_page(path: str, number: int, width_pt: float = 595.0) -> Page:
-    """Render and OCR one page of a PDF (runs in a worker thread)."""
-    return ocr_image(render_pdf_page(path, number, render_dpi(width_pt)), number)
+    """Render and OCR one page of a PDF (runs in a worker thread); note where a red seal sits."""
+    colour = render_colour(path, number, render_dpi(width_pt))
+    page = ocr_image(ink_channel(colour), number)
+    page.seal = seal_box(colour) if (page.width, page.height) == colour.size else None
+    return page
+
+
+BLANK_INK = 0.002       # share of dark pixels below which a page is blank (a duplex back, a faint seal)
+BLANK_MARGIN = 0.06     # scanner edges and punch holes are left out
+
+
+def ink_share(image: Image.Image) -> float:
+    """Share of clearly dark pixels inside the margins, on a 4× reduced copy."""
+    small = np.asarray(image.reduce(4) if min(image.size) >= 64 else image)
+    h, w = small.shape
+    inner = small[int(h * BLANK_MARGIN):int(h * (1 - BLANK_MARGIN)), int(w * BLANK_MARGIN):int(w * (1 - BLANK_MARGIN))]
+    if inner.size == 0:
+        return 0.0
+    paper = float(np.median(inner))
+    return float((inner < min(128, paper - 70)).mean())

@@ -5,10 +5,11 @@ import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
-from . import ocr, quality, textlayer
-from .model import Extraction, ExtractionError, OcrUnavailable, Page
+from . import blanks, ocr, quality, stamps, structure, textlayer
+from .layout import build_lines
+from .model import Extraction, ExtractionError, OcrUnavailable, Page, Word
 from .probe import ProbeError, probe
 
 Progress = Callable[[int, int], None]
@@ -56,17 +57,55 @@ def read_pages(path: Path, mime: str, progress: Progress | None, workers: int | 
 
 
 def _read_pdf(path: Path, progress: Progress | None, workers: int | None) -> list[Page]:
-    """Text layer where usable; the remaining pages go to OCR in parallel."""
+    """Per page, the text layer when it is the page; OCR in parallel for the others (scans, a layer
+    holding only a signature stamp, a broken OCR layer).  Annotation text joins its page; signature
+    stamps are kept on the page as evidence."""
     import pdfplumber
 
     try:
         with pdfplumber.open(str(path)) as pdf:
-            layer = [textlayer.read_page(p, i + 1) for i, p in enumerate(pdf.pages)]
+            boxes = {i + 1: b for i, p in enumerate(pdf.pages) if (b := textlayer.annotation_boxes(p))}
+            drawn = stamps.annotation_blocks(str(path), boxes)
+            annotated = {n: _split_annotations(pdf.pages[n - 1], n, blocks) for n, blocks in drawn.items()}
+            layer = [textlayer.read_page(p, i + 1, annotated.get(i + 1, ([], []))[1])
+                     for i, p in enumerate(pdf.pages)]
+            covers = [textlayer.image_cover(p) for p in pdf.pages]
     except Exception as exc:  # pdfminer raises many types for damaged files
         raise ExtractionError("Tệp PDF bị hỏng, không đọc được. Hãy xuất lại hoặc quét lại.") from exc
-    good = {p.number: p for p in layer if textlayer.usable(p)}
+    good = {p.number: p for p, cover in zip(layer, covers) if textlayer.usable(p, cover)}
     jobs = {p.number: (ocr.ocr_pdf_page, str(path), p.number, p.width) for p in layer if p.number not in good}
-    return _run(good, jobs, len(layer), progress, workers)
+    pages = _run(good, jobs, len(layer), progress, workers)
+    for page in pages:
+        found, extra = annotated.get(page.number, ([], []))
+        page.stamps = found
+        if page.source == "ocr" and extra:
+            _add_words(page, extra, page.width / layer[page.number - 1].width)
+        stamps.take_printed_stamp(page)
+    return pages
+
+
+def _split_annotations(pdf_page, number: int, blocks: list[list[Word]]) -> tuple[list, list[Word]]:
+    """Annotation text blocks of one page → (signature stamps, other words such as a number stamped
+    into the blank of `Số:`).  Words of the page itself that lie under an annotation are left out."""
+    own = textlayer.page_words(pdf_page)
+    found, extra = [], []
+    for block in blocks:
+        group = [w for w in block if not stamps.overlaps(w, own)]
+        if not group:
+            continue
+        text = stamps.reading_text(group)
+        if stamps.is_stamp_text(text):
+            found.append(stamps.parse_stamp(text, number))
+        else:
+            extra.extend(group)
+    return found, extra
+
+
+def _add_words(page: Page, words: list[Word], scale: float) -> None:
+    """Put annotation words (PDF points) on an OCR'd page (pixels), then rebuild its lines."""
+    moved = [Word(w.text, w.x0 * scale, w.x1 * scale, w.top * scale, w.bottom * scale, 1.0, w.bold)
+             for w in words]
+    page.lines = build_lines([w for ln in page.lines for w in ln.words] + moved, page.number, "ocr")
 
 
 def _read_image(path: Path, progress: Progress | None, workers: int | None) -> list[Page]:
@@ -74,7 +113,7 @@ def _read_image(path: Path, progress: Progress | None, workers: int | None) -> l
     from PIL import Image, ImageOps
 
     with Image.open(path) as im:
-        frames = [ImageOps.exif_transpose(_frame(im, i)).convert("L") for i in range(getattr(im, "n_frames", 1))]
+        frames = [ocr.ink_channel(ImageOps.exif_transpose(_frame(im, i))) for i in range(getattr(im, "n_frames", 1))]
     jobs = {i + 1: (ocr.ocr_image, frame, i + 1) for i, frame in enumerate(frames)}
     return _run({}, jobs, len(frames), progress, workers)
 
@@ -118,10 +157,17 @@ def _report(progress: Progress | None, done: int, total: int) -> None:
 
 
 def build(pages: list[Page]) -> Extraction:
-    """Apply the rules to the pages and package the result."""
+    """Apply the rules to the pages of the file's first document (a document attached behind it is
+    not read), withdraw handwritten values, and package the result."""
     from .rules import read_fields
 
-    fields, provenance = read_fields(pages)
-    return Extraction(fields=fields, provenance=provenance, pages=len(pages),
+    first = structure.first_document(pages)
+    fields, provenance = read_fields(first)
+    blanks.check(fields, provenance, first)
+    blanks.under_seal(fields, provenance, first)
+    found = [s.to_dict() for p in pages for s in p.stamps]
+    if found:
+        provenance["_signature_stamp"] = found
+    return Extraction(fields=fields, provenance=provenance, pages=len(pages), stamps=found,
                       page_sources=[p.source for p in pages], quality=quality.assess(pages),
                       text="\f".join(p.text for p in pages))

@@ -18,12 +18,13 @@ def read_fields(pages: list[Page]) -> tuple[dict, dict]:
     _marks_from_issuer(found)
     body = _body_lines(lines, found)
     subject = found.get("subject")
-    year = period_year(subject.value if subject else None, " ".join(ln.text for ln in body))
+    doc_type = found["doc_type"].value if found.get("doc_type") else None
+    year = period_year(subject.value if subject else None, " ".join(ln.text for ln in body), doc_type)
     if year is not None:
         found["period_year"] = Found(year, subject.line if subject else body[0], 0.85)
-    doc_type = found["doc_type"].value if "doc_type" in found else None
-    found.update(read_body(body, doc_type, year))
-    nominees, nominee_found = read_nominees(pages, lines[_start(lines, found):])
+    found.update(read_body(body, doc_type, year, subject.value if subject else None))
+    nominees, nominee_found = read_nominees(pages, lines[_start(lines, found):], doc_type,
+                                            subject.value if subject else None)
     return _assemble(found, nominees, nominee_found)
 
 

@@ -12,7 +12,9 @@ HEADING_RE = re.compile(r"^\s*([IVXL]+\.|\d+\.|[a-zđ]\)|-|\+|•)\s*")
 FORWARD = ("phuong huong", "nhiem vu nam", "dang ky", "chi tieu", "ke hoach nam")
 TARGET_WORDS = ("phan dau", "chi tieu", "dang ky", "cam ket", "it nhat", "tro len", "du kien",
                 "se to chuc", "khong de xay ra", "muc tieu")
-NO_RESULT_TYPES = {"KH", "ĐK", "HD", "CTr", "GM", "QĐ", "NĐ", "QC", "QyĐ", "CT", "NQ", "GK"}
+NO_RESULT_TYPES = {"KH", "ĐK", "HD", "CTr", "GM", "QĐ", "NĐ", "QC", "QyĐ", "CT", "NQ", "GK", "TT", "CĐ", "TB"}
+# a plan looks ahead: its `năm 2026` is a horizon, never the period covered
+NO_PERIOD_TYPES = {"KH"}
 YEAR_RE = re.compile(r"(?<!thang )(?<!\d )nam (\d{4})\b")
 
 
@@ -55,16 +57,28 @@ def _split(text: str, line: Line, section: str) -> list[Sentence]:
     return [Sentence(p, line, section) for p in pieces if p.strip()]
 
 
-def read_body(lines: list[Line], doc_type: str | None, period: int | None) -> dict:
+def read_body(lines: list[Line], doc_type: str | None, period: int | None, subject: str | None = None) -> dict:
     """Metrics, self_rating and antt_standard as Found values."""
+    from .nominees import without_criteria
+    if doc_type in NO_RESULT_TYPES or not about_movement(lines, subject):
+        return {}
+    lines = without_criteria(lines)          # award criteria state no result of the unit
     sents = [s for s in sentences(lines) if not _legal_basis(fold(s.text).lstrip())]
     docs = analyse([s.text for s in sents])
     out: dict = {}
-    if doc_type not in NO_RESULT_TYPES:
-        out.update(read_metrics(sents, docs))
-        out.update(_rating(sents, docs, period))
-        out.update(_antt(sents, docs, period))
+    out.update(read_metrics(sents, docs))
+    out.update(_rating(sents, docs, period))
+    out.update(_antt(sents, docs, period))
     return out
+
+
+MOVEMENT_RE = re.compile(r"an ninh to quoc|phong trao toan dan|an toan ve an ninh")
+
+
+def about_movement(lines: list[Line], subject: str | None = None) -> bool:
+    """The movement's figures, rating and ANTT standard are only read from a document about the
+    movement (a health report's `xếp loại Xuất sắc` of its staff or its `0 vụ` are not them)."""
+    return MOVEMENT_RE.search(fold(" ".join([subject or ""] + [ln.text for ln in lines]))) is not None
 
 
 def _legal_basis(f: str) -> bool:
@@ -204,12 +218,14 @@ def _reached(f: str) -> bool | None:
     return True if re.search(r"\bdat\b", f) else None
 
 
-def period_year(subject: str | None, sents_text: str) -> int | None:
+def period_year(subject: str | None, sents_text: str, doc_type: str | None = None) -> int | None:
     """The year the document covers: from its subject, else the year its body names most."""
+    if doc_type in NO_PERIOD_TYPES:
+        return None
     if subject:
         year = _subject_year(fold(subject))
-        if year is not None:
-            return year
+        if year is not None or re.search(r"\b(?:19|20)\d{2}\b", subject):
+            return year             # a subject naming only a horizon, a term or a span: no period
     f = fold(sents_text)
     if "phong trao" not in f and "thi dua" not in f:
         return None
@@ -219,12 +235,23 @@ def period_year(subject: str | None, sents_text: str) -> int | None:
 
 
 SUBJECT_FORWARD = ("phuong huong", "nhiem vu", "ke hoach", "chi tieu", "muc tieu", "trien khai")
+# a year that is a horizon, a term or one end of a span is not the period: `đến năm 2030`,
+# `nhiệm kỳ 2021 - 2026`, `giai đoạn 2024 - 2025`, `mùa đông xuân 2017 - 2018`
+NOT_PERIOD_RE = re.compile(r"(?:(?:den|toi|nhiem ky|giai doan|tam nhin)\s+(?:nam\s+)?|"
+                           r"ngay\s*\d{1,2}\s+thang\s+\d{1,2}\s*(?:[/-]|nam)\s*)$")
+SPAN_RE = re.compile(r"\d{4}\s*[-–—]\s*\d{4}")
+# `tháng 10-2017`, `tháng 10/2025`, `tháng 10 năm 2017` (not a quoted date `ngày 5 tháng 10 năm 2017`)
+MONTH_YEAR_RE = re.compile(r"\bthang \d{1,2}(?:\s*[/-]\s*|\s+nam\s+)((?:19|20)\d{2})\b")
 
 
 def _subject_year(f: str) -> int | None:
     """The year a subject is about: `… năm 2026 và phương hướng, nhiệm vụ năm 2027` → 2026."""
     years, last = [], 0
-    for match in YEAR_RE.finditer(f):
+    spans = [m.span() for m in SPAN_RE.finditer(f)]
+    found = list(YEAR_RE.finditer(f)) + list(MONTH_YEAR_RE.finditer(f))
+    for match in sorted(found, key=lambda m: m.start()):
+        if NOT_PERIOD_RE.search(f[:match.start(1)]) or any(a <= match.start(1) < b for a, b in spans):
+            continue
         between = f[last:match.start()]
         years.append((int(match.group(1)), any(w in between for w in SUBJECT_FORWARD) and bool(years)))
         last = match.end()

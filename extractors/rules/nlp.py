@@ -24,7 +24,11 @@ ANTT_PHRASES = ("an toàn về an ninh, trật tự", "an toàn về an ninh tr�
 def type_code(title: str) -> str | None:
     """The type code for a type title (`BÁO CÁO` → `BC`), OCR noise at the ends tolerated."""
     key = " ".join(re.sub(r"[^a-z ]", " ", fold(title)).split())
-    return TYPE_TITLES.get(key)
+    return TYPE_TITLES.get(key) or _SINGLE_LETTERS.get(re.sub(r"(.)\1+", r"\1", key))
+
+
+# OCR doubles a letter with its marks (`KÉẺ HOẠCH`): titles compared with runs of a letter made one
+_SINGLE_LETTERS = {re.sub(r"(.)\1+", r"\1", k): v for k, v in TYPE_TITLES.items()}
 
 
 @lru_cache(maxsize=1)

@@ -31,6 +31,16 @@ RECIPIENTS = ("nhu tren", "nhu dieu", "luu:", "luu vt", "luu hs")   # first line
 CLOSERS = ("tren day", "noi nhan", "dieu 2", "kinh trinh", "kinh de nghi", "vi.", "v.", "iv.", "vi ")
 
 
+# Types that never propose or confer a commendation: a plan's lists are criteria or addressees, a
+# guidance's and a circular's are forms and procedures, the rest are letters and notices.
+NO_NOMINEE_TYPES = {"KH", "HD", "TT", "CT", "CĐ", "GM", "TB", "ĐK", "CTr", "NQ", "NĐ", "QC", "QyĐ"}
+# a decision founding or staffing a body lists its members, never nominees
+NO_NOMINEE_SUBJECT = re.compile(r"^(?:ve viec|v/v)?\s*(thanh lap|kien toan|bo nhiem|phan cong|dieu dong|cu\b)")
+# the role a list item gives a member of a council, a team or a board (`– Thành viên`, `Tổ viên`)
+MEMBER_ROLE_RE = re.compile(r"(thanh vien|to vien|uy vien|thu ky|to truong|to pho|(?:pho )?chu tich hoi dong|"
+                            r"(?:pho )?truong ban|(?:pho )?truong doan|doan vien)\W*$")
+
+
 @dataclass
 class Row:
     kind: str | None
@@ -38,15 +48,57 @@ class Row:
     cells: dict = field(default_factory=dict)
 
 
-def read_nominees(pages: list[Page], lines: list[Line]) -> tuple[list[dict], Found | None]:
+def read_nominees(pages: list[Page], lines: list[Line], doc_type: str | None = None,
+                  subject: str | None = None) -> tuple[list[dict], Found | None]:
     """Nominee dicts in document order, and the provenance of the list."""
+    if doc_type in NO_NOMINEE_TYPES or subject and NO_NOMINEE_SUBJECT.match(fold(subject).strip()):
+        return [], None
+    lines = without_criteria(lines)
     award = _lead_award(lines)
     rows = grid_rows(pages, lines)
     if not rows:
         header = next((i for i, ln in enumerate(lines) if _is_table_header(ln)), None)
         rows = _table_rows(pages, lines, header) if header is not None else _list_rows(lines)
+    if _member_list(rows):
+        return [], None
     nominees = [n for n in (_nominee(r, award) for r in rows) if n]
     return nominees, (Found(len(nominees), rows[0].line, 0.85) if rows else None)
+
+
+CRITERIA_RE = re.compile(r"^\W*(?:[ivxl]+|\d{1,2}|[a-zđ])?\W*(tieu chuan|tieu chi|dieu kien)\b")
+SECTION_RE = re.compile(r"^\s*(?:[IVXL]+|\d{1,2})\s*[.)]\s+\S")
+
+
+def without_criteria(lines: list[Line]) -> list[Line]:
+    """The lines without the award criteria (`TIÊU CHUẨN KHEN THƯỞNG`, `Tiêu chí xét …`): from that
+    heading to the next section heading or the lead-in of a real list, its `Tập thể:` / `Cá nhân:`
+    items are categories, never nominees."""
+    out, inside = [], False
+    for line in lines:
+        f = fold(line.text).strip()
+        if CRITERIA_RE.match(f) and (len(f.split()) <= 12 or f.endswith(":")):
+            inside = True
+            continue
+        if inside and (SECTION_RE.match(line.text) and not _group(line) or _is_lead_in(line.text)
+                       or f.startswith(CLOSERS) or _is_table_header(line)):
+            inside = False
+        if not inside:
+            out.append(line)
+    return out
+
+
+def _member_list(rows: list[Row]) -> bool:
+    """Members of a council or a team: a third of the items name a person, their office and then
+    their role in the body (`Ông A, Trưởng phòng Tổ chức – Thành viên`); a nominee's item names
+    the person and one position (`Ông B – Phó trưởng bản`)."""
+    members = sum(1 for r in rows if _member_item(fold(" ".join(r.cells.values())).strip(" .;,:")))
+    return bool(rows) and members >= 2 and 3 * members >= len(rows)
+
+
+def _member_item(f: str) -> bool:
+    """`…, office – role`: a member's role after two separators."""
+    match = MEMBER_ROLE_RE.search(f)
+    return match is not None and len(re.findall(r",|\s[–—-]\s|\.\s", f[:match.start()])) >= 2
 
 
 def _lead_award(lines: list[Line]) -> str | None:
@@ -369,67 +421,103 @@ def _split_band(band_lines: list[Line], columns: list[float], roles: list[str]) 
 
 
 # ----------------------------------------------------------------- numbered lists
+@dataclass
+class Listed:
+    """A line after the lead-in, classified before the list is folded."""
+    label: str                  # group | item | loose | recipient | speck | garbled | closer | text
+    line: Line
+    kind: str | None = None     # a group heading's kind
+    item: str | None = None     # an item's text without its marker
+    lead_in: bool = False       # the three lines above end with a lead-in (`… cho 02 cá nhân:`)
+    collective_only: bool = False   # a loose item that only a `Tập thể` group makes an item
+
+
 def _list_rows(lines: list[Line]) -> list[Row]:
     """Items after a mention of commendation: `1. Ông …, chức vụ;` under `a) Tập thể:` / `b) Cá nhân:`."""
     start = next((i for i, ln in enumerate(lines) if "khen" in fold(ln.text)), None)
     if start is None:
         return []
-    rows, kind, open_item, skipped, in_recipients = [], None, False, 0, False
-    recent = lines[max(0, start - 2):start + 1]      # the lead-in sentence may wrap over three lines
-    for line in lines[start + 1:]:
-        f = fold(line.text).lstrip()
-        group = _group(line)
-        if group:
-            kind, open_item = group, False
+    return _fold_list([_classify(lines, i) for i in range(start + 1, len(lines))])
+
+
+def _classify(lines: list[Line], i: int) -> Listed:
+    """What one line is, from the line itself and the lead-in lines above it."""
+    line = lines[i]
+    lead_in = _is_lead_in(" ".join(ln.text for ln in lines[max(0, i - 3):i]))
+    group = _group(line)
+    if group:
+        return Listed("group", line, kind=group)
+    item = _item_text(line)
+    if item:
+        recipient = fold(item).lstrip(" -–+.").startswith(RECIPIENTS)
+        return Listed("recipient" if recipient else "item", line, item=item, lead_in=lead_in)
+    if line.source != "ocr":
+        return Listed("text", line)
+    loose, collective_only = _loose_item(line)
+    if loose:
+        return Listed("loose", line, item=loose, collective_only=collective_only)
+    if not re.search(r"[^\W\d_]{2}", line.text):
+        return Listed("speck", line)                 # a speck read as `.` or `|`
+    return Listed("closer" if fold(line.text).lstrip().startswith(CLOSERS) else "garbled", line)
+
+
+def _fold_list(listed: list[Listed]) -> list[Row]:
+    """The items in order: an item opens a record inside a group, a list or after a lead-in; a line
+    after an unfinished item continues it; a `Nơi nhận` run is skipped; on a scan up to two garbled
+    lines (a seal, a smudge) do not end the list."""
+    rows: list[Row] = []
+    kind, open_item, skipped, recipients = None, False, 0, False
+    for c in listed:
+        if c.label == "group":
+            kind, open_item = c.kind, False
             continue
-        item = _item_text(line, kind, rows)
-        if item and fold(item).lstrip(" -–+.").startswith(RECIPIENTS):
-            in_recipients = True          # “- Như trên;”: a Nơi nhận list, whose heading OCR may have lost
-        if in_recipients:
-            if item:
-                continue                  # its items are addressees, not nominees
-            in_recipients = False
-        lead_in = _is_lead_in(" ".join(ln.text for ln in recent))
-        recent = (recent + [line])[-3:]
-        if item and (kind or rows or lead_in or _person_item(item)):
-            rows.append(Row(kind, line, {"item": item}))
-            open_item = not item.rstrip().endswith((";", "."))
-            skipped = 0
+        item = c.item if c.label != "loose" or _loose_counts(c, kind, rows) else None
+        label = "garbled" if c.label == "loose" and item is None else c.label
+        recipients = item is not None and (recipients or label == "recipient")
+        if recipients:
+            continue                                  # addressees, not nominees
+        if item and (kind or rows or c.lead_in or _person_item(item)):
+            rows.append(Row(kind, c.line, {"item": item}))
+            open_item, skipped = not item.rstrip().endswith((";", ".")), 0
         elif rows and open_item:
-            rows[-1].cells["item"] += " " + line.text
-            open_item = not line.text.rstrip().endswith((";", "."))
-        elif rows and line.source == "ocr" and not re.search(r"[^\W\d_]{2}", line.text):
-            continue                      # a speck read as `.` or `|`
-        elif rows and line.source == "ocr" and skipped < 2 and not f.startswith(CLOSERS):
-            skipped += 1                  # a line the seal or a smudge garbled: the list may go on
+            rows[-1].cells["item"] += " " + c.line.text
+            open_item = not c.line.text.rstrip().endswith((";", "."))
+        elif rows and (label == "speck" or label == "garbled" and skipped < 2):
+            skipped += label == "garbled"
         elif rows:
             break
     return rows
 
 
-def _item_text(line: Line, kind: str | None, rows: list[Row]) -> str | None:
-    """The text of a list item (its number or dash dropped), or None.  On a scan the marker may be
-    misread (`5,`, `lê`, `„Ã`): an honorific or, in a group, a unit noun right after a short token
-    still starts an item."""
+def _loose_counts(c: Listed, kind: str | None, rows: list[Row]) -> bool:
+    """A loose item is an item inside a group or a list (a unit noun only in a `Tập thể` group)."""
+    return bool(kind or rows) and (not c.collective_only or kind == "collective")
+
+
+def _item_text(line: Line) -> str | None:
+    """The text of a list item, its number or dash dropped (on a scan also `5,` `l.` `—`)."""
     match = ITEM_RE.match(line.text)
     if match and line.source != "ocr":
         return match.group(1)
     if line.source != "ocr":
         return None
     match = match or OCR_ITEM_RE.match(line.text)
-    if match:
-        return re.sub(r"^[^\w(]+", "", match.group(1)) or None
-    if not (kind or rows):
-        return None
+    return (re.sub(r"^[^\w(]+", "", match.group(1)) or None) if match else None
+
+
+def _loose_item(line: Line) -> tuple[str | None, bool]:
+    """On a scan the marker may be misread (`lê`, `„Ã`): an honorific, `Tập thể` or a unit noun right
+    after one or two short tokens still starts an item; (text, whether only a unit noun says so)."""
     tokens = line.text.split()
     for skip in (1, 2):
         if len(tokens) <= skip + 1 or len("".join(tokens[:skip])) > 4:
             break
         rest = " ".join(tokens[skip:])
-        if _honorific(rest) or fold(rest).startswith("tap the ") or (
-                kind == "collective" and COLLECTIVE_RE.match(fold(rest)) and rest[0].isupper()):
-            return rest
-    return None
+        if _honorific(rest) or fold(rest).startswith("tap the "):
+            return rest, False
+        if COLLECTIVE_RE.match(fold(rest)) and rest[0].isupper():
+            return rest, True
+    return None, False
 
 
 def _is_lead_in(text: str) -> bool:
@@ -465,6 +553,8 @@ def _nominee(row: Row, award: str | None) -> dict | None:
     if not name:
         return None
     kind = row.kind or ("individual" if honorific else _guess_kind(name))
+    if not row.kind and not honorific and not _plausible_name(name, kind):
+        return None
     if kind == "individual":
         name = " ".join(t for t in name.split() if not re.search(r"\d", t)).strip(" ,;:")
         if not name:
@@ -525,6 +615,21 @@ def _ocr_name(name: str) -> str:
     if len(words) < 2 or valid_share(name) < 0.6:
         return ""
     return correct_surname(name)
+
+
+# a category (`Các cơ quan …`), a preposition (`Đối với công chức`) or a verb (`Ban hành …`) opens
+# a sentence, not a collective's name
+NOT_A_UNIT_RE = re.compile(r"^(cac|nhung|moi|doi voi|ve viec|ban hanh|to chuc|thuc hien|trien khai)\b")
+PERSON_RE = re.compile(r"^[A-ZĐÀ-Ỹ][^\s\d:]*(?: [A-ZĐÀ-Ỹ][^\s\d:]*){1,5}$")
+
+
+def _plausible_name(name: str, kind: str) -> bool:
+    """Outside a `Tập thể`/`Cá nhân` group and without an honorific, a person's name is a few
+    capitalised words (`Công tác tuyển dụng …` is a heading), and a collective is one unit's name,
+    not a category (`Các cơ quan …`) nor a sentence (`Tập thể: 1.268 tập thể, trong đó: …`)."""
+    if kind == "individual":
+        return PERSON_RE.match(name) is not None
+    return not NOT_A_UNIT_RE.match(fold(name)) and ":" not in name and len(name.split()) <= 20
 
 
 def _guess_kind(name: str) -> str:

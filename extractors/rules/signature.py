@@ -10,7 +10,10 @@ from ..model import Line, Page
 from ..quality import is_valid_syllable
 from .text import Found, fold, is_upper_line, readable, squash
 
-AUTHORITY_RE = re.compile(r"^(TM|KT|Q|TL|TUQ)\s*[.,]\s*\S", re.I)
+# `TM.` `KT.` `TL.` `TUQ.` `Q.`, the old forms `T/M` `K/T` `TM.BCH`, and a bare `KT` (a rubber stamp)
+AUTHORITY_RE = re.compile(r"^(T/?M|K/?T|Q|T/?L|TUQ)(?:\s*[.,]\s*|(?-i:\s+(?=[A-ZĐÀ-Ỹ]{2})))(?=\S)", re.I)
+# a term of office printed under `TM.BCH …` is part of the authority block
+TERM_RE = re.compile(r"^(nhiem ky|khoa)\s+[ivxl\d]", re.I)
 # the same prefix as OCR garbles it on a scan: `KT:` `4M.` `TL,` `TUO.` (the rest must be upper case)
 OCR_AUTHORITY_RE = re.compile(r"^([T4I1Jƒ]M|K[T1I]|T[L1I]|TU[QO0]|Q)\s*[.,:;]\s*(?=\S)")
 OCR_PREFIX = {"M": "TM", "T": "KT", "1": "KT", "I": "KT", "L": "TL", "Q": "Q", "O": "TUQ", "0": "TUQ"}
@@ -18,6 +21,10 @@ LOW_CONF = 0.5
 RANKS = ("thieu ta", "trung ta", "thuong ta", "dai ta", "thieu uy", "trung uy", "thuong uy", "dai uy",
          "thieu tuong", "trung tuong", "thuong tuong", "dai tuong", "ong", "ba", "dong chi", "d/c",
          "ts.", "ths.", "bs.", "ks.")
+# degrees and professional titles before a name: `BS.`, `TS.BS.`, `ThS.DS.`, `BS.CK2.`, `CN.`
+DEGREE_RE = re.compile(r"^(?:[A-ZĐ][A-Za-zĐđ]{0,4}\d?\.\s*)+(?=[A-ZĐÀ-Ỹ][a-zà-ỹđ])")
+# a superior's approval under the issuer's own signature (`PHÊ DUYỆT` / `GIÁM ĐỐC SỞ Y TẾ`) is not the signer
+APPROVAL_RE = re.compile(r"^\W*(phe duyet|duyet)\b")
 NAME_RE = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?: [A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,4}$")
 
 
@@ -34,8 +41,10 @@ def read_signature(pages: list[Page], lines: list[Line]) -> dict:
     anchor = _anchor(right, lines)
     if anchor is None:
         return {}
-    block = [s for s in right if (s.page, s.top) >= (anchor.page, anchor.top - 2)]
-    return _read_block(block)
+    block = [s for s in right if (s.page, s.top) >= (anchor.page, anchor.top - 2)
+             and re.search(r"[^\W\d_]", s.text)]          # a speck (`_`, `—`) is no row of the block
+    approval = next((k for k, s in enumerate(block) if k and APPROVAL_RE.match(fold(s.text))), len(block))
+    return _read_block(block[:approval])
 
 
 def _anchor(right: list[Line], lines: list[Line]) -> Line | None:
@@ -51,38 +60,66 @@ def _anchor(right: list[Line], lines: list[Line]) -> Line | None:
 
 
 def _authority(line: Line) -> str | None:
-    """The authority line as printed (`KT. CHỦ TỊCH`); on a scan a garbled prefix (`KT:`, `4M.`) is
-    read back when the rest is an upper-case line, and a known title after it gets its marks back."""
+    """The authority line as printed (`KT. CHỦ TỊCH`, `T/M UBND TỈNH`, `TM.BCH …`); a bare `KT` (a
+    rubber stamp) gets its full stop.  On a scan a garbled prefix (`KT:`, `4M.`) is read back when
+    the rest is an upper-case line, and a known title after it gets its marks back."""
     text = squash(line.text)
-    if AUTHORITY_RE.match(text) and line.source != "ocr":
-        return text
-    if line.source != "ocr":
-        return None
     exact = AUTHORITY_RE.match(text)
-    match = re.match(r"^(\w+)\s*[.,]\s*", text) if exact else OCR_AUTHORITY_RE.match(text)
-    rest = text[match.end():] if match else ""
+    if line.source != "ocr":
+        return _as_printed(text, exact) if exact else None
+    match = exact or OCR_AUTHORITY_RE.match(text)
+    rest = text[match.end():].lstrip(" .,:;") if match else ""
     if not match or not exact and not (is_upper_line(rest) and readable(rest)):
         return None
     head = match.group(1).upper()
+    if "/" in head:
+        sep = "." if "." in text[match.end(1):match.end()] else ""
+        return f"{head}{sep} {canonical_title(rest)}"
     prefix = {"TM": "TM", "KT": "KT", "TL": "TL", "TUQ": "TUQ", "Q": "Q"}.get(head) or OCR_PREFIX[head[-1]]
     return f"{prefix}. {canonical_title(rest)}"
 
 
+def _as_printed(text: str, match: re.Match) -> str:
+    """A text-layer authority as printed; `KT GIÁM ĐỐC` (no stop after a plain prefix) → `KT. GIÁM ĐỐC`."""
+    sep = text[match.end(1):match.end()]
+    if sep.strip() or "/" in match.group(1):
+        return text
+    return f"{match.group(1).upper()}. {text[match.end():]}"
+
+
+def _authority_block(block: list[Line]) -> tuple[str | None, int]:
+    """The authority lines at the head of the block joined in printed order (`TM. ỦY BAN NHÂN DÂN`
+    + `KT. CHỦ TỊCH`, `TM.BCH …` + `Nhiệm kỳ 2019 - 2025`), and how many rows they take."""
+    first = _authority(block[0]) if block else None
+    if not first:
+        return None, 0
+    parts, i = [first], 1
+    while i < len(block) and i < 3:
+        row = block[i]
+        nxt = _authority(row)
+        if nxt is None and TERM_RE.match(fold(row.text).strip()) and len(parts) == 1:
+            nxt = squash(row.text)
+        if nxt is None:
+            break
+        parts.append(nxt)
+        i += 1
+    return " ".join(parts), i
+
+
 def _read_block(block: list[Line]) -> dict:
     """Authority, then capitalised title rows, then the first row that reads as a name."""
-    out, i = {}, 0
-    authority = _authority(block[0]) if block else None
+    out = {}
+    authority, i = _authority_block(block)
     if authority:
-        i = 1
         # `KT. HIỆU` / `TRƯỞNG`: an authority the OCR split over two rows
-        if block[0].source == "ocr" and i < len(block) and _known_title(authority.split(" ", 1)[1]) is None:
+        if i == 1 and block[0].source == "ocr" and i < len(block) and _known_title(authority.split(" ", 1)[1]) is None:
             joined = _known_title(authority.split(" ", 1)[1] + " " + squash(block[1].text))
             if joined:
                 authority, i = authority.split(" ", 1)[0] + " " + joined, 2
         out["signing_authority"] = Found(authority, block[0])
     titles = []
     while i < len(block) and _title_row(block[i].text) and not (
-            block[i].source == "ocr" and _authority(block[i])):
+            block[i].source == "ocr" and _authority(block[i])) and not _after_gap(block[i], titles):
         titles.append(block[i])
         i += 1
     if titles:
@@ -93,10 +130,32 @@ def _read_block(block: list[Line]) -> dict:
             title = canonical_title(title)
         if title:
             out["signer_title"] = Found(title, titles[0])
-    name = _name(block[i:i + 10], titles[-1] if titles else None)
+            _deputy_authority(out, title)
+    name = _name([r for r in block[i:] if readable(r.text, 0.5)][:10], titles[-1] if titles else None)
     if name:
         out["signer_name"] = name
     return out
+
+
+def _deputy_authority(out: dict, title: str) -> None:
+    """A deputy signs `KT.` for their principal: under `PHÓ GIÁM ĐỐC` a scanned `KT. GLIÁM ĐÓC` is
+    `KT. GIÁM ĐỐC` (its title within two letters of the principal's)."""
+    item = out.get("signing_authority")
+    if item is None or item.line.source != "ocr" or not title.startswith("PHÓ ") or " " not in item.value:
+        return
+    head, rest = item.value.split(" ", 1)
+    principal = title[4:]
+    if head == "KT." and rest != principal and _distance(fold(rest), fold(principal)) <= 2:
+        out["signing_authority"] = Found(f"KT. {principal}", item.line, item.confidence)
+
+
+def _after_gap(row: Line, titles: list[Line]) -> bool:
+    """A row below the signature space: the office printed under a role line (`PHÓ CHỦ TỊCH HỘI
+    ĐỒNG`, then the signature, then `PHÓ GIÁM ĐỐC SỞ Y TẾ`) is not part of the title."""
+    if not titles:
+        return False
+    prev = titles[-1]
+    return row.page != prev.page or row.top - prev.bottom > 1.8 * prev.height
 
 
 COMMON_TITLES = ("HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC",
@@ -228,7 +287,10 @@ def _first_on_next_page(row: Line, prev: Line | None, above: Line) -> bool:
 
 
 def strip_rank(text: str) -> str:
-    """`Thiếu tá Lương Công Toàn` → `Lương Công Toàn`."""
+    """`Thiếu tá Lương Công Toàn` → `Lương Công Toàn`; `TS.BS. Hà Văn Phúc` → `Hà Văn Phúc`."""
+    degree = DEGREE_RE.match(text)
+    if degree and len(text[degree.end():].split()) >= 2:
+        text = text[degree.end():]
     changed = True
     while changed:
         changed = False

@@ -27,7 +27,7 @@ METRICS = ["propaganda_sessions", "propaganda_participants", "models_count", "ti
            "incidents"]
 # Floors per split: overall field accuracy, nominee precision, nominee recall.
 FLOORS = {"dev-text": (0.99, 0.99, 0.99), "dev-scan": (0.99, 0.99, 0.99), "real": (0.91, None, None),
-          "heldout-text": (0.98, 0.95, 0.95), "heldout-scan": (0.96, 0.92, 0.82)}
+          "heldout-text": (0.99, 0.99, 0.99), "heldout-scan": (0.97, 0.92, 0.82)}
 HELDOUT_SEED, HELDOUT_TEXT, HELDOUT_SCAN = 7, 30, 10
 MAKE_DOCS = Path(__file__).resolve().parents[1] / "fixtures" / "extract" / "make_docs.py"
 CAN_GENERATE = shutil.which("soffice") is not None and shutil.which("pdftoppm") is not None
@@ -145,3 +145,63 @@ def test_each_text_layer_field_is_read_on_every_dev_document(field, results):
     results.prefetch(docs)
     fields, _, _, _, _ = _score(docs, results)
     assert all(fields[field]), field
+
+
+# ----------------------------------------------------------------- real documents nobody here wrote
+# corpus/real-dev/ (43 documents, 168 pages) takes several minutes to OCR on two cores, so the floors
+# run on a fixed subset chosen to cover what real files do: every text document (born-digital and
+# Word → PDF, fast) and scans of each kind — bitonal CCITT (01, 15, 18), phone scans (09, 12), a
+# phone photo (38), a 100 dpi scan (39), colour scans (25, 40), a yellowed 1999 page (32), signature-
+# stamp text layers (26, 29) and a broken OCR layer (13).  Floors are present-field accuracy (the
+# fields the document prints), so blank fields left null do not inflate them.
+REAL_DEV = CORPUS / "real-dev"
+REAL_DEV_TEXT = ["real_03", "real_04", "real_05", "real_10", "real_11", "real_33", "real_37", "real_41", "real_42",
+                 "real_43"]
+REAL_DEV_SCAN = ["real_01", "real_09", "real_12", "real_13", "real_15", "real_18", "real_25", "real_26", "real_29",
+                 "real_32", "real_38", "real_39", "real_40"]
+# (present-field accuracy floor, most values invented where the document prints nothing), measured
+# 95.1 % (77/81) and 58.1 % (68/117) with 0 invented values; the whole set: text 95.1 %, scans 51.5 %
+REAL_DEV_FLOORS = {"text": (0.95, 0), "scan": (0.58, 0)}
+
+
+def _present(docs, results):
+    """(fields right among those the gold has, fields the gold has, values where the gold is null)."""
+    right = present = invented = 0
+    for pdf in docs:
+        gold, pred = json.loads(pdf.with_suffix(".json").read_text("utf-8")), results(pdf)
+        for f in SCALARS + ["metrics." + m for m in METRICS]:
+            g, p = _get(gold, f), _get(pred, f)
+            if g is None:
+                invented += p is not None
+                continue
+            present += 1
+            right += _norm(g, f) == _norm(p, f) and type(g) is type(p)
+    return right, present, invented
+
+
+@pytest.fixture(params=list(REAL_DEV_FLOORS))
+def real_dev(request, results):
+    if not REAL_DEV.is_dir():
+        pytest.skip(f"real-dev corpus not found at {REAL_DEV}")
+    names = REAL_DEV_TEXT if request.param == "text" else REAL_DEV_SCAN
+    docs = [REAL_DEV / f"{n}.pdf" for n in names]
+    results.prefetch(docs)
+    return request.param, docs
+
+
+def test_real_documents_fields_they_print_reach_their_floor(real_dev, results):
+    nature, docs = real_dev
+    right, present, _ = _present(docs, results)
+    assert right / present >= REAL_DEV_FLOORS[nature][0], (nature, right, present)
+
+
+def test_real_documents_get_few_invented_values(real_dev, results):
+    nature, docs = real_dev
+    assert _present(docs, results)[2] <= REAL_DEV_FLOORS[nature][1]
+
+
+def test_lists_in_real_documents_are_not_nominees(real_dev, results):
+    """None of them proposes anybody: team and council members, recipients, communes recognised in a
+    category, award criteria of a plan and a guidance's forms are all lists that are not nominees."""
+    _, docs = real_dev
+    assert {pdf.stem: results(pdf)["nominees"] for pdf in docs if results(pdf)["nominees"]} == {}
