@@ -108,7 +108,8 @@ def _finish(report_id: int, result, pages: int) -> None:
         dossier = session.get(Dossier, report.dossier_id)
         if dossier.state == "report_submitted" and dossier.reports[-1].id == report.id:
             replace_nominees(session, dossier, fields["nominees"])
-        index_report(session, report)
+        if not report.draft:                 # a draft is searchable once sent
+            index_report(session, report)
 
 
 PDF_CHUNK = 20          # documents per soffice run: progress is recorded after each chunk
