@@ -107,3 +107,22 @@ def test_another_units_file_a_later_date_another_year_are_flagged(client, env):
     police = Api(client, "congan").get(f"/dossiers/{d2}").get_json()
     assert "Trường THCS Phượng Tiến" in police["warnings"][-1]["detail"]
     assert codes(Api(client, "congan").get(f"/dossiers/{d1}").get_json()) == ["same_file_elsewhere"]
+
+
+def test_a_newer_draft_leaves_the_sent_report_in_place_until_it_is_sent(client, env):
+    unit, d = registered(client, "donvi03")
+    first = upload(unit, d, REPORT_PDF).get_json()["report_id"]
+    env.run_jobs()
+    police = Api(client, "congan")
+    nominees = police.get(f"/dossiers/{d}").get_json()["nominees"]
+    second = upload(unit, d, POLICE_TO_TRINH, submit="false").get_json()["report_id"]
+    env.run_jobs()
+    seen = police.get(f"/dossiers/{d}").get_json()
+    assert [r["id"] for r in seen["reports"]] == [first] and seen["nominees"] == nominees
+    assert codes(seen) == [], "the warnings are those of the report sent"
+    assert unit.post(f"/dossiers/{d}/actions/submit_report", json={"report_id": first}).status_code == 409
+    r = unit.post(f"/dossiers/{d}/actions/submit_report", json={"report_id": second})
+    assert r.status_code == 200, r.get_json()
+    seen = police.get(f"/dossiers/{d}").get_json()
+    assert [r["id"] for r in seen["reports"]] == [first, second]
+    assert len(seen["nominees"]) == 15 and "not_a_report" in codes(seen), "the tờ trình's list, flagged"
