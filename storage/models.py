@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint,
+    JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -111,7 +111,13 @@ class Dossier(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     unit: Mapped[Unit] = relationship()
     campaign: Mapped[Campaign] = relationship()
-    reports: Mapped[list["Report"]] = relationship(back_populates="dossier", order_by="Report.id")
+    # the reports sent to the police; a clerk's unsent drafts are apart (only the clerk sees them)
+    reports: Mapped[list["Report"]] = relationship(
+        primaryjoin="and_(Report.dossier_id == Dossier.id, Report.draft.is_(False))", order_by="Report.id",
+        viewonly=True)
+    drafts: Mapped[list["Report"]] = relationship(
+        primaryjoin="and_(Report.dossier_id == Dossier.id, Report.draft.is_(True))", order_by="Report.id",
+        viewonly=True)
     nominees: Mapped[list["Nominee"]] = relationship(
         primaryjoin="and_(Nominee.dossier_id == Dossier.id, Nominee.superseded_at.is_(None))",
         order_by="Nominee.seq", viewonly=True)
@@ -130,6 +136,7 @@ class Report(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     pages: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="queued")   # queued, running, done, failed
+    draft: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())   # read, not yet sent
     error: Mapped[str | None] = mapped_column(Text)
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -142,7 +149,7 @@ class Report(Base):
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
-    dossier: Mapped[Dossier] = relationship(back_populates="reports")
+    dossier: Mapped[Dossier] = relationship()
     corrections: Mapped[list["FieldCorrection"]] = relationship(order_by="FieldCorrection.version")
 
     @property

@@ -24,7 +24,7 @@ ACCESS: dict[str, str] = {
     "pages.approvals": "approve",
     "dossiers.index": USER, "dossiers.show": USER, "dossiers.as_json": USER,
     "dossiers.new": "register",
-    "dossiers.upload": "submit_report",
+    "dossiers.upload": "submit_report", "dossiers.send": "submit_report",
     "dossiers.report_status": USER, "dossiers.report_download": USER, "dossiers.report_page": USER,
     "dossiers.correct": "correct_fields",
     "dossiers.retry": "retry_reading",

@@ -125,24 +125,40 @@ def upload_report(dossier_id: int):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise Invalid("Thiếu tệp báo cáo (trường “file”).", "file")
-    report_id = save_and_submit(upload, g.user.id, dossier_id)
+    report_id = save_and_submit(upload, g.user.id, dossier_id, send=_flag(request.form.get("submit"), "submit"))
     return jsonify(report_id=report_id, status="queued"), 202
 
 
-def save_and_submit(upload, actor_id: int, dossier_id: int) -> int:
+FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def _flag(value: str | None, name: str, default: bool = True) -> bool:
+    if value is None or value == "":
+        return default
+    if value.strip().lower() not in FLAGS:
+        raise Invalid(f"“{name}” phải là true hoặc false.", name)
+    return FLAGS[value.strip().lower()]
+
+
+def save_and_submit(upload, actor_id: int, dossier_id: int, send: bool = True) -> int:
     """Spool the upload to a private temp file, hand it to the service, and always remove the temp file."""
     tmp_dir = settings.get().tmp_dir
     tmp_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=tmp_dir, prefix="upload-") as tmp:   # removed even if saving fails
         upload.save(tmp)
         tmp.flush()
-        return dossiers.submit_report(actor_id, dossier_id, Path(tmp.name), upload.filename)
+        return dossiers.submit_report(actor_id, dossier_id, Path(tmp.name), upload.filename, send=send)
 
 
 @bp.get("/reports/<int:report_id>")
 def get_report(report_id: int):
     """A report version with its status and fields."""
-    return jsonify(serializers.report(visibility.get_report(g.db, g.user, report_id), full=True))
+    return jsonify(_report(report_id))
+
+
+def _report(report_id: int) -> dict:
+    r = visibility.get_report(g.db, g.user, report_id)
+    return serializers.report(r, full=True) | {"warnings": serializers.warnings(g.db, g.user, r)}
 
 
 @bp.put("/reports/<int:report_id>/fields")
@@ -150,7 +166,7 @@ def put_fields(report_id: int):
     """Correct a report's fields (stored as a new version)."""
     data = body()
     dossiers.correct_fields(g.user.id, report_id, data.get("fields", data))
-    return jsonify(serializers.report(visibility.get_report(g.db, g.user, report_id), full=True))
+    return jsonify(_report(report_id))
 
 
 @bp.post("/reports/<int:report_id>/retry")

@@ -85,18 +85,27 @@ def show(dossier_id: int):
     user = me()
     dossier = visibility.get_dossier(g.db, user, dossier_id)
     report = dossier.reports[-1] if dossier.reports else None
-    return render_template("dossiers/show.html", d=dossier, report=report, user=user,
+    draft = _pending_draft(user, dossier, report)
+    report = draft or report
+    return render_template("dossiers/show.html", d=dossier, report=report, user=user, draft=draft,
+                           warnings=serializers.warnings(g.db, user, report),
                            actions=visibility.allowed_actions(user, dossier),
                            documents=dossiers.dossier_documents(g.db, dossier.id),
                            may_correct=_may_correct(user, dossier, report),
                            string_fields=STRING_FIELDS, metrics=METRICS, ratings=RATINGS)
 
 
+def _pending_draft(user, dossier, sent):
+    """The clerk's latest draft, if it is newer than the report last sent."""
+    draft = dossier.drafts[-1] if user.role == "unit_staff" and dossier.drafts else None
+    return draft if draft and (sent is None or draft.id > sent.id) else None
+
+
 def _may_correct(user, dossier, report) -> bool:
     from workflows.machine import allowed_actions
 
-    return bool(report and report.status in ("done", "failed")
-                and "correct_fields" in allowed_actions(dossier.state, user.role))
+    action = "submit_report" if report and report.draft else "correct_fields"
+    return bool(report and report.status in ("done", "failed") and action in allowed_actions(dossier.state, user.role))
 
 
 @bp.route("/dossiers/<int:dossier_id>/upload", methods=["GET", "POST"])
@@ -110,14 +119,24 @@ def upload(dossier_id: int):
         file = request.files.get("file")
         if file is None or not file.filename:
             raise Invalid("Chưa chọn tệp báo cáo.", "file")
-        report_id = save_and_submit(file, user.id, dossier_id)
+        report_id = save_and_submit(file, user.id, dossier_id, send=False)   # checked by the clerk, then sent
         if request.accept_mimetypes.best == "application/json":
             return jsonify(report_id=report_id, status="queued",
                            status_url=url_for(".report_status", report_id=report_id),
                            dossier_url=url_for(".show", dossier_id=dossier_id)), 202
-        flash("Đã nhận tệp báo cáo; hệ thống đang đọc nội dung.", "success")
+        flash("Đã nhận tệp báo cáo; hệ thống đang đọc nội dung. Kiểm tra các trường rồi bấm “Gửi Công an xã”.",
+              "success")
         return redirect(url_for(".show", dossier_id=dossier_id))
     return render_template("dossiers/upload.html", d=dossier)
+
+
+@bp.post("/dossiers/<int:dossier_id>/send")
+@login_required
+def send(dossier_id: int):
+    """The clerk sends the checked draft to the police."""
+    dossiers.send_draft(me().id, dossier_id, request.form.get("report_id", type=int))
+    flash("Đã gửi báo cáo tới Công an xã.", "success")
+    return redirect(url_for(".show", dossier_id=dossier_id))
 
 
 @bp.get("/reports/<int:report_id>/status")
@@ -193,7 +212,9 @@ def forward(dossier_id: int):
         dossiers.forward(user.id, dossier_id, _nominees_from_form(request.form), request.form.get("comment"))
         flash("Đã chuyển hồ sơ sang thẩm định; tờ trình đã được tạo.", "success")
         return redirect(url_for(".show", dossier_id=dossier_id))
-    return render_template("dossiers/forward.html", d=dossier, report=dossier.reports[-1] if dossier.reports else None)
+    report = dossier.reports[-1] if dossier.reports else None
+    return render_template("dossiers/forward.html", d=dossier, report=report,
+                           warnings=serializers.warnings(g.db, user, report))
 
 
 @bp.route("/dossiers/<int:dossier_id>/appraise", methods=["GET", "POST"])
@@ -208,7 +229,8 @@ def appraise(dossier_id: int):
         dossiers.appraise(user.id, dossier_id, verdicts, request.form.get("comment"))
         flash("Đã thẩm định hồ sơ; biên bản thẩm định đã được tạo.", "success")
         return redirect(url_for(".show", dossier_id=dossier_id))
-    return render_template("dossiers/appraise.html", d=dossier)
+    return render_template("dossiers/appraise.html", d=dossier,
+                           warnings=serializers.warnings(g.db, user, dossier.reports[-1] if dossier.reports else None))
 
 
 @bp.post("/dossiers/<int:dossier_id>/return")

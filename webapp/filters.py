@@ -31,6 +31,16 @@ def vn_datetime(moment: datetime | None) -> str:
     return aware.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
 
 
+def vn_iso_datetime(text: str | None) -> str:
+    """An ISO time read from a document (a signing time): with an offset it is converted, without one it is
+    already Vietnam time. Unreadable text is shown as it is."""
+    try:
+        moment = datetime.fromisoformat(text or "")
+    except ValueError:
+        return text or ""
+    return vn_datetime(moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ))
+
+
 def vn_date(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
@@ -46,5 +56,6 @@ def register_filters(app: Flask) -> None:
         app.add_template_filter(lambda v, t=table: t.get(v, v if v is not None else ""), name)
     app.add_template_filter(vn_datetime, "vn_datetime")
     app.add_template_filter(vn_date, "vn_date")
+    app.add_template_filter(vn_iso_datetime, "vn_iso_datetime")
     app.add_template_filter(thousands, "vn_num")
     app.jinja_env.globals.update(STATE_LABELS=STATE_LABELS, UNIT_KIND_LABELS=UNIT_KIND_LABELS)

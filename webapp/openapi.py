@@ -55,12 +55,13 @@ SPEC = {
         },
         "/dossiers/{id}": {"get": _op("Một hồ sơ", errors=(401, 404))},
         "/dossiers/{id}/reports": {"post": _op("Nộp tệp báo cáo", ok=202, body={"multipart/form-data": {
-            "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}},
+            "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"},
+                                                        "submit": {"type": "boolean", "default": True}}}}},
             errors=(401, 403, 404, 409, 413, 415, 422))},
         "/reports/{id}": {"get": _op("Một phiên bản báo cáo", errors=(401, 404))},
         "/reports/{id}/fields": {"put": _op("Sửa các trường trích xuất", body=_json({"type": "object"}))},
         "/reports/{id}/retry": {"post": _op("Đọc lại báo cáo lỗi", ok=202)},
-        "/dossiers/{id}/actions/{action}": {"post": _op("Thao tác quy trình (forward, return, appraise, reject)",
+        "/dossiers/{id}/actions/{action}": {"post": _op("Thao tác quy trình (submit_report, forward, return, appraise, reject)",
                                                         body=_json({"type": "object"}))},
         "/approvals": {"post": _op("Phê duyệt nhiều hồ sơ", ok=201, body=_json({
             "type": "object", "required": ["dossier_ids"],

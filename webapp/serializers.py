@@ -12,8 +12,8 @@ LIST_LOAD = (joinedload(Dossier.unit),
              selectinload(Dossier.reports).options(defer(Report.text), defer(Report.provenance),
                                                    defer(Report.quality)).selectinload(Report.corrections),
              selectinload(Dossier.nominees), selectinload(Dossier.transitions))
-from workflows import visibility
-from workflows.dossiers import dossier_documents
+from workflows import checks, visibility
+from workflows.dossiers import dossier_documents, today
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -23,7 +23,7 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def report(r: Report, full: bool = False) -> dict:
-    out = {"id": r.id, "filename": r.filename, "status": r.status, "fields": r.current_fields}
+    out = {"id": r.id, "filename": r.filename, "status": r.status, "fields": r.current_fields, "draft": r.draft}
     if full:
         out.update(sha256=r.sha256, pages=r.pages, error=r.error, provenance=r.provenance,
                    submitted_at=iso(r.submitted_at), progress={"done": r.progress_done, "total": r.pages},
@@ -57,7 +57,15 @@ def dossiers(session: Session, user: User, rows: list[Dossier]) -> list[dict]:
     return [dossier(session, user, d, docs.get(d.id, [])) for d in rows]
 
 
+def warnings(session: Session, user: User, r: Report | None) -> list[dict]:
+    """What looks wrong with the report (workflows.checks): another unit's, not a report, another year…"""
+    return checks.report_warnings(session, r, today(), clerk=user.role == "unit_staff") if r else []
+
+
 def dossier(session: Session, user: User, d: Dossier, documents: list[dict] | None = None) -> dict:
+    """A dossier; a single one (`documents` not given) also carries the warnings of its latest report and, for
+    its clerk, the unsent drafts with theirs."""
+    single = documents is None
     if documents is None:
         documents = [{"id": doc.id, "kind": doc.kind, "number": doc.number}
                      for doc in dossier_documents(session, d.id)]
@@ -71,7 +79,13 @@ def dossier(session: Session, user: User, d: Dossier, documents: list[dict] | No
         "reports": [report(r) for r in d.reports],
         "nominees": [nominee(n) for n in d.nominees],
         "documents": documents,
-    }
+    } | (_details(session, user, d) if single else {})
+
+
+def _details(session: Session, user: User, d: Dossier) -> dict:
+    drafts = [r for r in d.drafts if not d.reports or r.id > d.reports[-1].id] if user.role == "unit_staff" else []
+    return {"warnings": warnings(session, user, d.reports[-1] if d.reports else None),
+            "drafts": [report(r) | {"warnings": warnings(session, user, r)} for r in drafts[-1:]]}
 
 
 def transition(t: Transition) -> dict:

@@ -90,8 +90,9 @@ def safe_filename(name: str | None) -> str:
     return (name or "bao-cao")[-200:]
 
 
-def submit_report(actor_id: int, dossier_id: int, upload: Path, filename: str) -> int:
-    """Validate the uploaded file, store it, record it; the reading runs in a background job."""
+def submit_report(actor_id: int, dossier_id: int, upload: Path, filename: str, send: bool = True) -> int:
+    """Validate the uploaded file, store it, record it; the reading runs in a background job. With `send` the
+    report goes to the police at once; without, it stays the clerk's draft until `send_draft`."""
     check_may_submit(actor_id, dossier_id)
     cfg = settings.get()
     info = probe(upload, max_pages=cfg.max_pages, max_megapixels=cfg.max_megapixels)
@@ -99,15 +100,40 @@ def submit_report(actor_id: int, dossier_id: int, upload: Path, filename: str) -
     with write_session() as session:
         user = actor(session, actor_id)
         dossier = get_dossier(session, user, dossier_id, lock=True)
-        apply(session, dossier, "submit_report", user, files=[sha])
+        if send:
+            apply(session, dossier, "submit_report", user, files=[sha])
+        else:
+            machine.fire(dossier.state, "submit_report", user.role)
         report = Report(dossier_id=dossier.id, filename=safe_filename(filename), sha256=sha, mime=info.mime,
                         size=upload.stat().st_size, pages=info.pages, status="queued", submitted_by_id=user.id,
-                        submitted_at=utcnow())
+                        submitted_at=utcnow(), draft=not send)
         session.add(report)
         session.flush()
         report_id = report.id
     enqueue_report(report_id)
     return report_id
+
+
+def send_draft(actor_id: int, dossier_id: int, report_id) -> None:
+    """The clerk has checked the draft's fields: send it to the police ("Gửi Công an xã")."""
+    with write_session() as session:
+        user = actor(session, actor_id)
+        dossier = get_dossier(session, user, dossier_id, lock=True)
+        machine.fire(dossier.state, "submit_report", user.role)
+        report = session.get(Report, report_id) if is_id(report_id) else None
+        if report is None or report.dossier_id != dossier.id:
+            raise Invalid(f"“report_id”: hồ sơ không có báo cáo số {report_id}.", "report_id")
+        if not report.draft:
+            raise Conflict(f"Báo cáo số {report_id} đã được gửi.")
+        if report.id != dossier.drafts[-1].id:
+            raise Conflict("Chỉ gửi được bản nháp mới nhất; hãy kiểm tra bản đó.")
+        apply(session, dossier, "submit_report", user, files=[report.sha256], data=report.current_fields)
+        report.draft, report.submitted_at = False, utcnow()
+        session.flush()
+        session.expire(dossier, ["reports", "drafts"])
+        if report.status == "done":
+            replace_nominees(session, dossier, report.current_fields["nominees"])
+            index_report(session, report)
 
 
 def enqueue_report(report_id: int) -> bool:
@@ -140,8 +166,10 @@ def correct_fields(actor_id: int, report_id: int, raw_fields) -> int:
         user = actor(session, actor_id)
         report = get_report(session, user, report_id)
         dossier = get_dossier(session, user, report.dossier_id, lock=True)
-        machine.fire(dossier.state, "correct_fields", user.role)
-        if report.id != dossier.reports[-1].id:
+        latest = dossier.drafts[-1] if report.draft else dossier.reports[-1]
+        # a draft is the clerk's own until sent: corrected wherever a report may be sent, with no history row
+        machine.fire(dossier.state, "submit_report" if report.draft else "correct_fields", user.role)
+        if report.id != latest.id:
             raise Conflict("Chỉ sửa được phiên bản báo cáo mới nhất.")
         if report.status in ("queued", "running"):
             raise Conflict("Báo cáo đang được đọc, hãy chờ xử lý xong rồi sửa.")
@@ -149,6 +177,8 @@ def correct_fields(actor_id: int, report_id: int, raw_fields) -> int:
         version = len(report.corrections) + 1
         session.add(FieldCorrection(report_id=report.id, version=version, fields=fields, actor_id=user.id,
                                     at=utcnow()))
+        if report.draft:
+            return version
         apply(session, dossier, "correct_fields", user, comment=f"Phiên bản {version} của các trường trích xuất",
                files=[report.sha256], data=fields)
         replace_nominees(session, dossier, fields["nominees"])
@@ -292,6 +322,7 @@ def approve(actor_id: int, dossier_ids, comment=None) -> tuple[int, list[int]]:
 def act(actor_id: int, dossier_id: int, action: str, body: dict) -> None:
     """Fire a dossier action by name with its JSON body (the API's single entry point)."""
     handlers = {
+        "submit_report": lambda: send_draft(actor_id, dossier_id, body.get("report_id")),
         "forward": lambda: forward(actor_id, dossier_id, body.get("nominees"), body.get("comment")),
         "return": lambda: return_dossier(actor_id, dossier_id, body.get("comment")),
         "appraise": lambda: appraise(actor_id, dossier_id, body.get("verdicts"), body.get("comment")),
@@ -316,7 +347,7 @@ def dossier_documents(session: Session, dossier_id: int) -> list[Document]:
 
 def latest_report_status(session: Session, dossier_ids: list[int]) -> dict[int, str]:
     """Status of each dossier's latest report, in one query."""
-    latest = (select(func.max(Report.id)).where(Report.dossier_id.in_(dossier_ids))
+    latest = (select(func.max(Report.id)).where(Report.dossier_id.in_(dossier_ids), Report.draft.is_(False))
               .group_by(Report.dossier_id).scalar_subquery())
     return dict(session.execute(select(Report.dossier_id, Report.status).where(Report.id.in_(latest))).all())
 
@@ -336,7 +367,8 @@ def inbox(session: Session, user: User, limit: int = 200) -> list[tuple[Dossier,
 def failed_reports(session: Session, user: User, limit: int = 50) -> list[Report]:
     """Latest reports whose reading failed, for the inbox."""
     visible = visible_dossiers(user).with_only_columns(Dossier.id)
-    latest = select(func.max(Report.id)).where(Report.dossier_id.in_(visible)).group_by(Report.dossier_id)
+    latest = (select(func.max(Report.id)).where(Report.dossier_id.in_(visible), Report.draft.is_(False))
+              .group_by(Report.dossier_id))
     stmt = (select(Report).where(Report.id.in_(latest.scalar_subquery()), Report.status == "failed")
             .options(joinedload(Report.dossier).joinedload(Dossier.unit)).limit(limit))
     return list(session.scalars(stmt))

@@ -63,13 +63,15 @@ def _claim_next(preferred: int) -> int | None:
 
 
 def _cancel_superseded(session: Session) -> None:
-    """A queued report that is not its dossier's latest upload will never be used: it is not read."""
-    newest = {d: r for d, r in session.execute(select(Report.dossier_id, func.max(Report.id))
-                                                .group_by(Report.dossier_id))}
+    """A queued report that is not its dossier's latest upload of its kind (sent, or draft) will never be
+    used: it is not read. A newer draft does not supersede the sent report it may never replace."""
+    newest = {(d, draft): r for d, draft, r in session.execute(
+        select(Report.dossier_id, Report.draft, func.max(Report.id)).group_by(Report.dossier_id, Report.draft))}
     for report in session.scalars(select(Report).where(Report.status == "queued")):
-        if newest[report.dossier_id] != report.id:
+        latest = newest[(report.dossier_id, report.draft)]
+        if latest != report.id:
             report.status, report.error, report.finished_at = "failed", SUPERSEDED, utcnow()
-            log.info("report %s: superseded by report %s, not read", report.id, newest[report.dossier_id])
+            log.info("report %s: superseded by report %s, not read", report.id, latest)
 
 
 def _fair_order(session: Session, preferred: int) -> list[int]:
@@ -197,7 +199,8 @@ def _store_reading(report_id: int, reading: dict) -> None:
             r.fields, r.provenance, r.quality = reading["fields"], reading["provenance"], reading["quality"]
             r.text, r.pages, r.progress_done = reading["text"], reading["pages"], reading["pages"]
             r.status, r.error, r.finished_at = "done", None, utcnow()
-            index_report(session, r)
+            if not r.draft:                 # a draft is searchable once sent
+                index_report(session, r)
         if dossier.state == "report_submitted" and dossier.reports[-1].id in {r.id for r in [report, *twins]}:
             replace_nominees(session, dossier, reading["fields"]["nominees"])
 

@@ -59,7 +59,7 @@ def get_dossier(session: Session, user: User, dossier_id: int, *, lock: bool = F
 
 def get_report(session: Session, user: User, report_id: int) -> Report:
     report = session.get(Report, report_id) if is_id(report_id) else None
-    if report is None:
+    if report is None or (report.draft and user.role != "unit_staff"):     # a draft is the clerk's until sent
         raise NotFound(f"Không tìm thấy báo cáo số {report_id}.")
     get_dossier(session, user, report.dossier_id)
     return report

@@ -79,6 +79,8 @@ def test_each_role_clicks_through_the_campaign_year(page):
     page.wait_for_url(re.compile(r".*/dossiers/\d+$"))
     page.wait_for_selector("text=Đã đọc xong", timeout=120_000)
     assert page.input_value("#f_number") == "15/BC-THCS"
+    page.click("button:has-text('Gửi Công an xã')")
+    page.wait_for_selector("text=Đã gửi báo cáo tới Công an xã.")
     dossier_url = page.url
     logout(page)
 
