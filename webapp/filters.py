@@ -9,7 +9,7 @@ from doc_templates.formats import VN_TZ
 
 from workflows.documents import UNIT_KIND_LABELS
 from workflows.fields import FIELD_LABELS
-from workflows.machine import ACTION_LABELS, ROLE_LABELS, STATE_LABELS
+from workflows.machine import ACTION_LABELS, NOTE_LABELS, ROLE_LABELS, STATE_LABELS
 from workflows.text import thousands
 
 DOC_KIND_LABELS = {
@@ -31,13 +31,22 @@ def vn_datetime(moment: datetime | None) -> str:
     return aware.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
 
 
+def iso_vn(text: str | None) -> str:
+    """An ISO 8601 moment (as the signature reader gives it) shown in Vietnam time, to the second."""
+    if not text:
+        return ""
+    moment = datetime.fromisoformat(text)
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return aware.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S")
+
+
 def vn_date(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
 def register_filters(app: Flask) -> None:
     labels = {
-        "state_label": STATE_LABELS, "action_label": ACTION_LABELS, "role_label": ROLE_LABELS,
+        "state_label": STATE_LABELS, "action_label": {**ACTION_LABELS, **NOTE_LABELS}, "role_label": ROLE_LABELS,
         "unit_kind_label": UNIT_KIND_LABELS, "doc_kind_label": DOC_KIND_LABELS,
         "report_status_label": REPORT_STATUS_LABELS, "nominee_kind_label": NOMINEE_KIND_LABELS,
         "verdict_label": VERDICT_LABELS, "field_label": FIELD_LABELS,
@@ -46,5 +55,6 @@ def register_filters(app: Flask) -> None:
         app.add_template_filter(lambda v, t=table: t.get(v, v if v is not None else ""), name)
     app.add_template_filter(vn_datetime, "vn_datetime")
     app.add_template_filter(vn_date, "vn_date")
+    app.add_template_filter(iso_vn, "iso_vn")
     app.add_template_filter(thousands, "vn_num")
     app.jinja_env.globals.update(STATE_LABELS=STATE_LABELS, UNIT_KIND_LABELS=UNIT_KIND_LABELS)

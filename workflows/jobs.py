@@ -27,7 +27,7 @@ def process_report(report_id: int) -> str:
             return "skipped"
         report.status, report.error, report.progress_done = "running", None, 0
         report.lease_until = _lease_end()
-        sha, pages = report.sha256, report.pages
+        sha, pages, mime = report.sha256, report.pages, report.mime
     try:
         with _lease(report_id):
             result = extractors.extract(store().path(sha), progress=lambda done, total: _progress(report_id, done))
@@ -44,8 +44,16 @@ def process_report(report_id: int) -> str:
     except Exception as exc:
         _fail(report_id, f"Lỗi khi đọc báo cáo: {exc.__class__.__name__}: {exc}", final=_last_try())
         raise
-    _finish(report_id, result, pages)
+    signatures = _signatures(store().path(sha)) if mime == "application/pdf" else None
+    _finish(report_id, result, pages, signatures)
     return "done"
+
+
+def _signatures(path) -> dict:
+    """The uploaded PDF's digital signatures, checked against the admin's trusted roots (never raises)."""
+    from workflows import esign
+
+    return esign.read_report_signatures(path)
 
 
 def _lease_end():
@@ -94,7 +102,7 @@ def _fail(report_id: int, message: str, final: bool = True) -> None:
         report.finished_at = utcnow()
 
 
-def _finish(report_id: int, result, pages: int) -> None:
+def _finish(report_id: int, result, pages: int, signatures: dict | None = None) -> None:
     from workflows.dossiers import replace_nominees
 
     with write_session() as session:
@@ -106,9 +114,24 @@ def _finish(report_id: int, result, pages: int) -> None:
         report.text, report.pages, report.progress_done = result.text, result.pages or pages, result.pages or pages
         report.status, report.finished_at = "done", utcnow()
         dossier = session.get(Dossier, report.dossier_id)
+        _record_signatures(session, report, dossier, signatures)
         if dossier.state == "report_submitted" and dossier.reports[-1].id == report.id:
             replace_nominees(session, dossier, fields["nominees"])
         index_report(session, report)
+
+
+def _record_signatures(session, report: Report, dossier: Dossier, signatures: dict | None) -> None:
+    """Keep what the signatures say on the report; a signed (or unreadable-signature) file is noted in the
+    dossier's history, on behalf of whoever uploaded it."""
+    from storage.models import User
+    from workflows import esign
+    from workflows.audit import record
+
+    report.signatures = signatures
+    if not signatures or signatures.get("status") == "unsigned":
+        return
+    record(session, dossier, "check_signatures", dossier.state, session.get(User, report.submitted_by_id),
+           comment=f"{report.filename}: {esign.summary(signatures)}", files=[report.sha256])
 
 
 PDF_CHUNK = 20          # documents per soffice run: progress is recorded after each chunk

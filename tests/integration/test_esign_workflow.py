@@ -1,0 +1,227 @@
+"""Electronic originals in the workflow: the chairman signs the quyết định at approval, the văn thư adds the
+commune's signature, /verify says ours/intact/not ours, and a signed report shows its signer on the dossier.
+Real LibreOffice (PDF/A), real pyHanko, the demo PKI of `make run`."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from conftest import DEMO_PASSWORD
+from doc_templates import demo_pki, signing
+from extractors.signatures import read_signatures, verify_issued
+
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+
+
+@pytest.fixture
+def pki(sqlite_env):
+    """The demo keys as `make run` loads them (cached per run: the PKI is made once)."""
+    from workflows import esign
+
+    return esign.load_demo(sqlite_env.var_dir / "pki", DEMO_PASSWORD)
+
+
+@pytest.fixture(scope="module")
+def other_pki(tmp_path_factory):
+    """Another CA with the same names: only the chain tells it apart."""
+    return demo_pki.create(tmp_path_factory.mktemp("other"), DEMO_PASSWORD)
+
+
+def _decision():
+    from storage.db import read_session
+    from storage.files import store
+    from storage.models import Document
+
+    with read_session() as s:
+        doc = s.scalar(select(Document).where(Document.kind == "quyet_dinh").order_by(Document.id.desc()))
+        return doc.id, doc.number, doc.signed_at, doc.sealed_at, store().read(doc.pdf_sha256) if doc.pdf_sha256 else None
+
+
+def _post(client, path, data, page):
+    from workflow_helpers import csrf_token
+
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, page)})
+
+
+def test_the_decision_is_signed_by_the_chairman_then_sealed_by_the_van_thu(sqlite_env, pki, tmp_path):
+    from webapp import create_app
+    from workflow_helpers import appraised_dossiers, login
+    from storage.db import read_session
+    from storage.models import Dossier, RegisterEntry, Transition
+
+    ids = appraised_dossiers(1, nominees=2)
+    app = create_app({"TESTING": True})
+    chair = app.test_client()
+    login(chair, "chutich")
+    assert "Mật khẩu chứng thư số" in chair.get("/approvals").get_data(as_text=True)
+
+    wrong = _post(chair, "/approvals", {"dossier_ids": ids, "password": "sai-mat-khau"}, "/approvals")
+    assert wrong.status_code == 422 and "sai mật khẩu" in wrong.get_data(as_text=True)
+    with read_session() as s:
+        assert s.get(Dossier, ids[0]).state == "appraised"
+        assert s.scalar(select(RegisterEntry).where(RegisterEntry.kind == "quyet_dinh")) is None, "no number used"
+
+    ok = _post(chair, "/approvals", {"dossier_ids": ids, "password": DEMO_PASSWORD}, "/approvals")
+    assert ok.status_code == 302, ok.get_data(as_text=True)[:400]
+    doc_id, number, signed_at, sealed_at, pdf = _decision()
+    assert signed_at is not None and sealed_at is None
+    roots = [pki["ca"].read_bytes()]
+    one = read_signatures(pdf, roots)["signatures"]
+    assert [s["signer"]["name"] for s in one] == ["Ma Văn Thành (DEMO)"] and one[0]["status"] == "valid"
+
+    clerk = app.test_client()
+    login(clerk, "vanthu")
+    inbox = clerk.get("/").get_data(as_text=True)
+    assert "Văn bản chờ đóng dấu số" in inbox and number in inbox
+    r = _post(clerk, f"/documents/{doc_id}/seal", {"password": DEMO_PASSWORD}, f"/documents/{doc_id}")
+    assert r.status_code == 302, r.get_data(as_text=True)[:400]
+    assert "Văn bản chờ đóng dấu số" not in clerk.get("/").get_data(as_text=True)
+    again = _post(clerk, f"/documents/{doc_id}/seal", {"password": DEMO_PASSWORD}, f"/documents/{doc_id}")
+    assert again.status_code == 409, "a signed document is never signed again"
+
+    _, _, _, sealed_at, sealed = _decision()
+    sigs = read_signatures(sealed, roots)["signatures"]
+    assert [s["signer"]["name"] for s in sigs] == ["Ma Văn Thành (DEMO)", "Ủy ban nhân dân xã Phượng Tiến (DEMO)"]
+    assert all(s["status"] == "valid" and s["trusted"] for s in sigs)
+    assert verify_issued(sealed, roots)["status"] == "ours_intact"
+    broken = one_byte_changed(sealed)
+    assert verify_issued(bytes(broken), roots)["status"] in ("ours_modified", "modified", "unreadable")
+    assert not verify_issued(bytes(broken), roots)["intact"]
+
+    with read_session() as s:
+        rows = list(s.scalars(select(Transition).where(Transition.dossier_id == ids[0]).order_by(Transition.id)))
+        assert [t.action for t in rows][-2:] == ["approve", "seal_document"]
+        assert rows[-1].files[1] != rows[-1].files[0] and rows[-1].role == "van_thu"
+    page = chair.get(f"/dossiers/{ids[0]}").get_data(as_text=True)
+    assert "Ký số cơ quan (đóng dấu số)" in page
+
+    first = _render_png(sealed, tmp_path)
+    red = sum(1 for r, g, b in first.get_flattened_data() if r > 180 and g < 90 and b < 90)
+    blue = sum(1 for r, g, b in first.get_flattened_data() if b > 120 and r < 90 and g < 90)
+    assert red > 2000 and blue > 300, "the seal (red) and the chairman's signature (blue) are drawn on page 1"
+
+
+def one_byte_changed(pdf: bytes) -> bytes:
+    """One byte of the signed part changed (in the producer's name: the file stays readable)."""
+    at = pdf.index(b"LibreOffice")           # in the first revision, which every signature covers
+    return pdf[:at] + b"l" + pdf[at + 1:]
+
+
+def _render_png(pdf: bytes, where):
+    """The page with the signature block, as an image, for a person to look at (kept under /work/cache)."""
+    import os
+
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    doc.init_forms()                                        # the signature widgets are drawn too
+    out = os.environ.get("ESIGN_PNG_DIR")
+    for i in range(len(doc)):
+        image = doc[i].render(scale=1.5, may_draw_forms=True).to_pil()
+        image.save(where / f"page-{i + 1}.png")
+        if out:
+            os.makedirs(out, exist_ok=True)
+            image.save(os.path.join(out, f"decision-page-{i + 1}.png"))
+    return doc[0].render(scale=1.5, may_draw_forms=True).to_pil().convert("RGB")
+
+
+def test_a_deputy_signs_as_kt_chu_tich_and_approval_needs_the_password(sqlite_env, pki):
+    from workflows import dossiers
+    from workflows.errors import Invalid
+    from workflow_helpers import appraised_dossiers, user_id
+
+    ids = appraised_dossiers(1)
+    with pytest.raises(Invalid, match="Cần nhập mật khẩu"):
+        dossiers.approve(user_id("phochutich"), ids)
+    dossiers.approve(user_id("phochutich"), ids, password=DEMO_PASSWORD)
+    _, _, _, _, pdf = _decision()
+    sigs = read_signatures(pdf, [pki["ca"].read_bytes()])["signatures"]
+    assert sigs[0]["signer"]["name"] == "Chu Tiến Dũng (DEMO)" and sigs[0]["status"] == "valid"
+    block = signing.find_block(pdf, "PHÓ CHỦ TỊCH", "Chu Tiến Dũng")
+    assert block is not None
+
+
+def test_verify_upload_says_ours_intact_modified_or_not_ours(sqlite_env, pki, other_pki):
+    from webapp import create_app
+    from workflows import dossiers
+    from workflow_helpers import appraised_dossiers, user_id
+
+    dossiers.approve(user_id("chutich"), appraised_dossiers(1), password=DEMO_PASSWORD)
+    _, _, _, _, ours = _decision()
+    client = create_app({"TESTING": True}).test_client()        # anyone, without signing in
+
+    def check(data: bytes) -> str:
+        from workflow_helpers import csrf_token
+
+        import io
+        r = client.post("/verify", data={"file": (io.BytesIO(data), "van-ban.pdf"),
+                                         "csrf_token": csrf_token(client, "/verify")},
+                        content_type="multipart/form-data")
+        assert r.status_code == 200
+        return r.get_data(as_text=True)
+
+    html = check(ours)
+    assert 'data-status="ours_intact"' in html and "còn nguyên vẹn" in html and "Ma Văn Thành (DEMO)" in html
+    tampered = ours + b"\n% appended after signing\n"
+    assert 'data-status="ours_modified"' in check(tampered)
+    theirs = signing.sign_as_signer(_pdfa_without_signature(ours), signing.pkcs12_signer(
+        other_pki["chutich.p12"].read_bytes(), DEMO_PASSWORD), other_pki["chutich.png"].read_bytes(),
+        title="CHỦ TỊCH", name="Ma Văn Thành")
+    assert 'data-status="not_ours"' in check(theirs)
+    assert 'data-status="unreadable"' in check(b"not a pdf at all")
+
+
+def _pdfa_without_signature(signed: bytes) -> bytes:
+    """The file as it was before its first signature (the original revision of an incremental update)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    import io
+
+    contents_at = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0].byte_range[1]
+    cut = signed.rfind(b"%%EOF", 0, contents_at)      # the end of the revision the update was appended to
+    assert cut > 0
+    return signed[:cut + len(b"%%EOF")] + b"\n"
+
+
+def test_a_report_signed_with_another_certificate_shows_its_signer_on_the_dossier(sqlite_env, pki, other_pki,
+                                                                                  tmp_path):
+    from webapp import create_app
+    from workflows import dossiers
+    from workflow_helpers import appraised_dossiers, login, user_id
+    from storage.db import read_session
+    from storage.models import Dossier, Transition, Unit
+
+    dossiers.approve(user_id("chutich"), appraised_dossiers(1), password=DEMO_PASSWORD)
+    _, _, _, _, ours = _decision()
+    report = signing.sign_as_signer(_pdfa_without_signature(ours), signing.pkcs12_signer(
+        other_pki["phochutich.p12"].read_bytes(), DEMO_PASSWORD), other_pki["phochutich.png"].read_bytes(),
+        title="CHỦ TỊCH", name="Ma Văn Thành")
+    path = tmp_path / "bao-cao-ky-so.pdf"
+    path.write_bytes(report)
+    with read_session() as s:
+        unit_id = s.scalar(select(Unit.id).where(Unit.name == "Trường Mầm non Phượng Tiến"))
+        campaign_id = s.scalar(select(Dossier.campaign_id).limit(1))
+    dossier_id = dossiers.register(user_id("donvi01"), unit_id, campaign_id)
+    dossiers.submit_report(user_id("donvi01"), dossier_id, path, "bao-cao-ky-so.pdf")
+    sqlite_env.run_jobs()
+
+    app = create_app({"TESTING": True})
+    client = app.test_client()
+    login(client, "congan")
+    html = client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
+    assert "Chữ ký số trên tệp" in html and "Chu Tiến Dũng (DEMO)" in html
+    assert "signature-untrusted" in html, "a certificate from a CA the admin did not configure is not trusted"
+    with read_session() as s:
+        row = s.scalars(select(Transition).where(Transition.dossier_id == dossier_id,
+                                                 Transition.action == "check_signatures")).one()
+        assert "Chu Tiến Dũng (DEMO)" in row.comment
+
+    broken = one_byte_changed(report)
+    path.write_bytes(broken)
+    dossiers.submit_report(user_id("donvi01"), dossier_id, path, "bao-cao-sua.pdf")
+    sqlite_env.run_jobs()
+    html = client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
+    start = html.find("Chữ ký số trên tệp")
+    assert re.search(r'signature-(modified|invalid)".*?class="error-text"', html, re.S), html[start:start + 1500]

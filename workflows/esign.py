@@ -1,0 +1,206 @@
+"""Electronic originals (Nghị định 30/2020 Phụ lục I): who signs what, with which key, and checking
+signed PDFs. The signing itself is `doc_templates.signing`; reading signatures `extractors.signatures`.
+
+- The chairman (or a deputy, “KT. CHỦ TỊCH”) signs the quyết định at approval (`sign_decision`, called by
+  `dossiers.approve` inside its transaction: a wrong password approves nothing).
+- The văn thư adds the body's signature (the seal) afterwards (`seal`); the inbox lists what waits.
+- A signed document is never re-rendered or re-signed: its `pdf_sha256` is the signed file.
+- Keys: a PKCS#12 file as issued (encrypted; the password is asked at signing time, never stored) or a
+  PKCS#11 token reference (the PIN likewise), and the signature/seal image, in the file store.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from doc_templates import signing
+from doc_templates.errors import ConversionError, SigningError
+from extractors.signatures import read_signatures, verify_issued
+from storage.db import read_session, write_session
+from storage.files import FileStore, store
+from storage.models import Commune, Document, Dossier, SigningKey, TrustedRoot, User, utcnow
+from workflows import machine
+from workflows.audit import record
+from workflows.errors import Conflict, Invalid, NotFound
+from workflows.visibility import actor, get_document
+
+SIGNED_KINDS = ("quyet_dinh",)          # signed at approval today; giấy khen, tờ trình, biên bản: next
+
+
+# ---------------------------------------------------------------- keys and roots
+def add_key(session: Session, files: FileStore, *, commune_id: int, user_id: int | None, image_png: bytes,
+            p12: bytes | None = None, token: dict | None = None, subject: str | None = None) -> SigningKey:
+    """Register a signer's key (`user_id`) or the commune's body key (`user_id` None); the previous one
+    of the same holder is retired (kept, inactive: documents signed with it stay verifiable)."""
+    if (p12 is None) == (token is None):
+        raise Invalid("Cần đúng một trong hai: tệp chứng thư số (PKCS#12) hoặc thiết bị ký số (PKCS#11).", "key")
+    for old in session.scalars(_keys(commune_id, user_id)):
+        old.active = False
+    token = token or {}
+    key = SigningKey(commune_id=commune_id, user_id=user_id, image_sha256=files.put_bytes(image_png),
+                     p12_sha256=files.put_bytes(p12) if p12 is not None else None,
+                     token_module=token.get("module"), token_label=token.get("token_label"),
+                     key_label=token.get("key_label"), subject=subject, active=True)
+    session.add(key)
+    session.flush()
+    return key
+
+
+def _keys(commune_id: int, user_id: int | None):
+    holder = SigningKey.user_id.is_(None) if user_id is None else SigningKey.user_id == user_id
+    return select(SigningKey).where(SigningKey.commune_id == commune_id, holder, SigningKey.active.is_(True))
+
+
+def key_of(session: Session, commune_id: int, user_id: int | None) -> SigningKey | None:
+    return session.scalars(_keys(commune_id, user_id).order_by(SigningKey.id.desc())).first()
+
+
+def add_root(session: Session, files: FileStore, cert: bytes, label: str, demo: bool = False) -> TrustedRoot:
+    sha = files.put_bytes(cert)
+    root = session.scalar(select(TrustedRoot).where(TrustedRoot.cert_sha256 == sha))
+    if root is None:
+        root = TrustedRoot(label=label, cert_sha256=sha, demo=demo)
+        session.add(root)
+        session.flush()
+    return root
+
+
+def trusted_roots(session: Session, files: FileStore) -> list[bytes]:
+    return [files.read(r.cert_sha256) for r in session.scalars(select(TrustedRoot).order_by(TrustedRoot.id))]
+
+
+@contextmanager
+def opened(key: SigningKey, files: FileStore, secret: str | None):
+    """The key opened with its password/PIN for the block (the secret is used here, never kept)."""
+    if secret is not None and not isinstance(secret, str):
+        raise Invalid("“password” phải là chuỗi ký tự.", "password")
+    if not secret:
+        what = "mật khẩu chứng thư số" if key.p12_sha256 else "mã PIN thiết bị ký số"
+        raise Invalid(f"Cần nhập {what} để ký số.", "password")
+    try:
+        if key.p12_sha256:
+            yield signing.pkcs12_signer(files.read(key.p12_sha256), secret)
+        else:
+            with signing.token_signer(key.token_module, secret, token_label=key.token_label,
+                                      key_label=key.key_label) as signer:
+                yield signer
+    except SigningError as exc:
+        raise Invalid(str(exc), "password") from None
+
+
+# ---------------------------------------------------------------- signing
+def signer_key(session: Session, user: User) -> SigningKey | None:
+    """The approver's key, when they sign electronically (none: the paper is printed and signed by hand)."""
+    return key_of(session, user.commune_id, user.id)
+
+
+def sign_decision(session: Session, files: FileStore, decision: Document, user: User, signer,
+                  signer_ctx: dict, image: bytes) -> None:
+    """Render the quyết định (with its annex) as PDF/A-2b and sign it as the person with authority."""
+    from doc_templates import pdf as pdfmod
+
+    try:
+        pdfa = pdfmod.to_pdf(files.read(decision.sha256), pdfa=True)
+    except ConversionError as exc:
+        raise Invalid(f"Không tạo được bản PDF/A để ký số: {exc} Hồ sơ chưa được phê duyệt.", "password") from None
+    try:
+        signed = signing.sign_as_signer(pdfa, signer, image, title=signer_ctx["title"], name=signer_ctx["name"])
+    except SigningError as exc:
+        raise Invalid(f"Không ký số được quyết định: {exc}", "password") from None
+    decision.pdf_sha256, decision.pdf_error = files.put_bytes(signed), None
+    decision.signed_at, decision.signed_by_id = utcnow(), user.id
+
+
+def awaiting_seal(session: Session, user: User) -> list[Document]:
+    """Signed documents of the user's commune still without the body's signature (the văn thư's inbox)."""
+    if not machine.may(user.role, "seal_documents"):
+        return []
+    from workflows.visibility import visible_documents
+
+    stmt = visible_documents(user).where(Document.signed_at.is_not(None), Document.sealed_at.is_(None))
+    return list(session.scalars(stmt))
+
+
+def seal(actor_id: int, document_id: int, password: str | None) -> str:
+    """The văn thư adds the body's digital signature with the seal image; returns the new PDF's sha256."""
+    files = store()
+    with write_session() as session:
+        user = actor(session, actor_id)
+        doc = get_document(session, user, document_id)
+        machine.require(user, "seal_documents")
+        if doc.signed_at is None:
+            raise Conflict("Văn bản chưa được người có thẩm quyền ký số; chưa thể ký số cơ quan.")
+        if doc.sealed_at is not None:
+            raise Conflict("Văn bản đã được ký số cơ quan; văn bản đã ký không được ký lại.")
+        key = key_of(session, user.commune_id, None)
+        if key is None:
+            raise Conflict("Xã chưa có chứng thư số của cơ quan; quản trị cần nhập chứng thư số và hình con dấu.")
+        before = doc.pdf_sha256
+        with opened(key, files, password) as body:
+            try:
+                sealed = signing.sign_as_body(files.read(before), body, files.read(key.image_sha256))
+            except SigningError as exc:
+                raise Conflict(f"Không ký số cơ quan được: {exc}") from None
+        doc.pdf_sha256, doc.sealed_at, doc.sealed_by_id = files.put_bytes(sealed), utcnow(), user.id
+        for dossier in session.scalars(select(Dossier).where(Dossier.id.in_(doc.dossier_ids))):
+            record(session, dossier, "seal_document", dossier.state, user, comment=f"{doc.number or doc.title}",
+                   files=[before, doc.pdf_sha256])
+        return doc.pdf_sha256
+
+
+# ---------------------------------------------------------------- checking
+def verify(pdf: bytes) -> dict:
+    """Whether a PDF is one of ours, intact, and who signed it when (the /verify page)."""
+    with read_session() as session:
+        roots = trusted_roots(session, store())
+    return verify_issued(pdf, roots)
+
+
+def read_report_signatures(path: Path) -> dict:
+    """The signatures of an uploaded PDF, validated against the admin's trusted roots."""
+    with read_session() as session:
+        roots = trusted_roots(session, store())
+    return read_signatures(path.read_bytes(), roots)
+
+
+def summary(result: dict) -> str:
+    """One Vietnamese line for the history: who signed, when, the verdict."""
+    sigs = result.get("signatures") or []
+    if not sigs:
+        return {"unsigned": "Báo cáo không có chữ ký số.", "encrypted": "Tệp bị mã hóa, không kiểm tra được chữ ký số.",
+                }.get(result.get("status"), "Không đọc được chữ ký số của tệp.")
+    parts = []
+    for s in sigs:
+        who = (s.get("signer") or {}).get("name") or "không rõ"
+        org = (s.get("signer") or {}).get("organisation")
+        parts.append(f"{who}{f' ({org})' if org else ''}, {s.get('signed_at') or 'không rõ thời điểm'}: "
+                     f"{s.get('message') or s.get('status')}")
+    return "Chữ ký số: " + "; ".join(parts)
+
+
+# ---------------------------------------------------------------- demo
+def load_demo(pki_dir: Path, password: str) -> dict:
+    """Demo keys for the demo commune: the demo CA trusted (marked demo), the chairman's and the
+    vice-chairman's certificates and signatures, the commune's certificate and seal. Idempotent."""
+    from doc_templates import demo_pki
+
+    files = store()
+    with write_session() as session:
+        commune = session.scalar(select(Commune).order_by(Commune.id))
+        if commune is None:
+            raise NotFound("Chưa có xã nào.")
+        people = {u.username: u for u in session.scalars(select(User).where(
+            User.commune_id == commune.id, User.username.in_(("chutich", "phochutich"))))}
+        made = demo_pki.create(pki_dir, password, commune=commune.name, province=commune.province,
+                               chairman=people["chutich"].full_name, vice_chairman=people["phochutich"].full_name)
+        add_root(session, files, made["ca"].read_bytes(), demo=True,
+                 label="CA thử nghiệm — DEMO — không có giá trị pháp lý")
+        holders = {"chutich": people["chutich"].id, "phochutich": people["phochutich"].id, "ubnd": None}
+        for name, user_id in holders.items():
+            if key_of(session, commune.id, user_id) is None:
+                add_key(session, files, commune_id=commune.id, user_id=user_id, subject=f"{name} (DEMO)",
+                        p12=made[f"{name}.p12"].read_bytes(), image_png=made[f"{name}.png"].read_bytes())
+        return made
