@@ -91,6 +91,62 @@ def opened(key: SigningKey, files: FileStore, secret: str | None):
         raise Invalid(str(exc), "password") from None
 
 
+# ---------------------------------------------------------------- the admin's page
+def import_key(actor_id: int, holder_id: int | None, image_png: bytes, *, p12: bytes | None = None,
+               password: str | None = None, token: dict | None = None) -> int:
+    """The admin registers a signer's key (`holder_id` a user of the commune) or the commune's (None).
+    A PKCS#12 file is opened once with `password` to check it and read its subject; the password is
+    not kept. A token is a reference (module, token label, key label), checked when it first signs."""
+    with write_session() as session:
+        user = actor(session, actor_id)
+        machine.require(user, "administer")
+        if holder_id is not None:
+            holder = session.get(User, holder_id)
+            if holder is None or holder.commune_id != user.commune_id:
+                raise NotFound(f"Không tìm thấy người dùng số {holder_id}.")
+        _check_png(image_png)
+        subject = None
+        if p12 is not None:
+            try:
+                subject = signing.pkcs12_signer(p12, password or "").signing_cert.subject.human_friendly[:300]
+            except SigningError as exc:
+                raise Invalid(str(exc), "p12") from None
+        elif token is not None and not all((token.get(k) or "").strip() for k in ("module", "token_label", "key_label")):
+            raise Invalid("Thiết bị ký số cần đủ: đường dẫn thư viện PKCS#11, nhãn thiết bị, nhãn khóa.", "token")
+        return add_key(session, store(), commune_id=user.commune_id, user_id=holder_id, image_png=image_png,
+                       p12=p12, token=token, subject=subject).id
+
+
+def _check_png(data: bytes) -> None:
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise Invalid("Hình chữ ký, con dấu phải là tệp PNG (nền trong suốt).", "image")
+
+
+def import_root(actor_id: int, cert: bytes, label: str | None) -> int:
+    """The admin adds a trusted root certificate (PEM or DER)."""
+    from extractors.signatures import load_certificates
+
+    with write_session() as session:
+        machine.require(actor(session, actor_id), "administer")
+        try:
+            [root] = load_certificates(cert)
+            subject = root.subject.human_friendly         # parses it (asn1crypto loads lazily)
+        except Exception:  # noqa: BLE001 — any parse failure is the same answer for the admin
+            raise Invalid("Tệp không phải một chứng thư số gốc (PEM hoặc DER).", "cert") from None
+        name = (label or "").strip() or subject
+        return add_root(session, store(), cert, name[:300]).id
+
+
+def overview(session: Session, user: User) -> dict:
+    """What the admin's page lists: the commune's active keys (holder name or the commune) and the roots."""
+    keys = list(session.scalars(select(SigningKey).where(SigningKey.commune_id == user.commune_id,
+                                                         SigningKey.active.is_(True)).order_by(SigningKey.id)))
+    names = {u.id: u.full_name for u in session.scalars(select(User).where(User.commune_id == user.commune_id))}
+    return {"keys": [(names.get(k.user_id, "Cơ quan (con dấu)") if k.user_id else "Cơ quan (con dấu)", k)
+                     for k in keys],
+            "roots": list(session.scalars(select(TrustedRoot).order_by(TrustedRoot.id)))}
+
+
 # ---------------------------------------------------------------- signing
 def signer_key(session: Session, user: User) -> SigningKey | None:
     """The approver's key, when they sign electronically (none: the paper is printed and signed by hand)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -128,20 +130,76 @@ def _render_png(pdf: bytes, where):
     return doc[0].render(scale=1.5, may_draw_forms=True).to_pil().convert("RGB")
 
 
-def test_a_deputy_signs_as_kt_chu_tich_and_approval_needs_the_password(sqlite_env, pki):
+SOFTHSM = next((p for p in ("/usr/lib/softhsm/libsofthsm2.so",
+                            "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so") if Path(p).exists()), None)
+PIN = "246810"
+
+
+@pytest.fixture
+def deputy_on_token(sqlite_env, pki, tmp_path, monkeypatch):
+    """The vice-chairman's key moved onto a SoftHSM2 token, registered as his signing key (a token reference)."""
+    import pkcs11
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, pkcs12
+    from pkcs11 import Attribute, CertificateType, ObjectClass
+
+    from storage.db import write_session
+    from storage.files import store
+    from storage.models import User
+    from workflows import esign
+
+    (tmp_path / "tokens").mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n")
+    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", "pct-token", "--so-pin", "87654321",
+                    "--pin", PIN], check=True, capture_output=True)
+    key, cert, _ = pkcs12.load_key_and_certificates(pki["phochutich.p12"].read_bytes(), DEMO_PASSWORD.encode())
+    pem = tmp_path / "key.pem"
+    pem.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    subprocess.run(["softhsm2-util", "--import", str(pem), "--token", "pct-token", "--label", "pct", "--id", "01",
+                    "--pin", PIN], check=True, capture_output=True)
+    pem.unlink()
+    with pkcs11.lib(SOFTHSM).get_token(token_label="pct-token").open(user_pin=PIN, rw=True) as session:
+        session.create_object({Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.TOKEN: True,
+                               Attribute.CERTIFICATE_TYPE: CertificateType.X_509, Attribute.LABEL: "pct",
+                               Attribute.ID: b"\x01", Attribute.VALUE: cert.public_bytes(Encoding.DER),
+                               Attribute.SUBJECT: cert.subject.public_bytes()})
+    with write_session() as s:
+        deputy = s.scalar(select(User).where(User.username == "phochutich"))
+        esign.add_key(s, store(), commune_id=deputy.commune_id, user_id=deputy.id,
+                      image_png=pki["phochutich.png"].read_bytes(),
+                      token={"module": SOFTHSM, "token_label": "pct-token", "key_label": "pct"})
+
+
+@pytest.mark.skipif(SOFTHSM is None or shutil.which("softhsm2-util") is None, reason="softhsm2 is not installed")
+def test_a_deputy_signs_kt_chu_tich_with_a_token_and_approval_needs_the_pin(sqlite_env, pki, deputy_on_token):
+    from storage.db import read_session
+    from storage.models import Dossier
     from workflows import dossiers
     from workflows.errors import Invalid
     from workflow_helpers import appraised_dossiers, user_id
 
     ids = appraised_dossiers(1)
-    with pytest.raises(Invalid, match="Cần nhập mật khẩu"):
+    with pytest.raises(Invalid, match="Cần nhập mã PIN"):
         dossiers.approve(user_id("phochutich"), ids)
-    dossiers.approve(user_id("phochutich"), ids, password=DEMO_PASSWORD)
+    with pytest.raises(Invalid, match="sai mã PIN"):
+        dossiers.approve(user_id("phochutich"), ids, password="000000")
+    with read_session() as s:
+        assert s.get(Dossier, ids[0]).state == "appraised"
+    dossiers.approve(user_id("phochutich"), ids, password=PIN)
     _, _, _, _, pdf = _decision()
     sigs = read_signatures(pdf, [pki["ca"].read_bytes()])["signatures"]
     assert sigs[0]["signer"]["name"] == "Chu Tiến Dũng (DEMO)" and sigs[0]["status"] == "valid"
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        text = "\n".join(page.extract_text() for page in doc.pages)
+    assert "KT. CHỦ TỊCH" in text and "PHÓ CHỦ TỊCH" in text
     block = signing.find_block(pdf, "PHÓ CHỦ TỊCH", "Chu Tiến Dũng")
-    assert block is not None
+    page, (x0, y0, x1, y1) = signing._widget(signing._reader(pdf), signing.SIGNER_FIELD)
+    assert page == block.page and block.name[3] < (y0 + y1) / 2 < block.title[1], "between title and name"
 
 
 def test_verify_upload_says_ours_intact_modified_or_not_ours(sqlite_env, pki, other_pki):
@@ -225,3 +283,46 @@ def test_a_report_signed_with_another_certificate_shows_its_signer_on_the_dossie
     html = client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
     start = html.find("Chữ ký số trên tệp")
     assert re.search(r'signature-(modified|invalid)".*?class="error-text"', html, re.S), html[start:start + 1500]
+
+
+def test_the_admin_imports_a_key_and_a_trusted_root(sqlite_env, pki, other_pki):
+    """A new certificate for the chairman (checked with its password, which is not kept), then its CA trusted."""
+    import io
+
+    from webapp import create_app
+    from workflows import dossiers
+    from workflow_helpers import appraised_dossiers, csrf_token, login, user_id
+    from storage.db import read_session
+    from storage.models import SigningKey
+
+    client = create_app({"TESTING": True}).test_client()
+    login(client, "admin")
+
+    def send(path, **data):
+        files = {k: (io.BytesIO(v), k) for k, v in data.items() if isinstance(v, bytes)}
+        rest = {k: v for k, v in data.items() if not isinstance(v, bytes)}
+        return client.post(path, data={**rest, **files, "csrf_token": csrf_token(client, "/admin/signing")},
+                           content_type="multipart/form-data")
+
+    p12, png = other_pki["chutich.p12"].read_bytes(), other_pki["chutich.png"].read_bytes()
+    chair = str(user_id("chutich"))
+    r = send("/admin/signing/keys", holder=chair, image=png, p12=p12, password="sai")
+    assert r.status_code == 422 and "sai mật khẩu" in r.get_data(as_text=True)
+    assert send("/admin/signing/keys", holder=chair, image=b"GIF89a", p12=p12,
+                password=DEMO_PASSWORD).status_code == 422
+    assert send("/admin/signing/keys", holder=chair, image=png, p12=p12, password=DEMO_PASSWORD).status_code == 302
+    page = client.get("/admin/signing").get_data(as_text=True)
+    assert "Ma Văn Thành (DEMO)" in page and "CA thử nghiệm — DEMO" in page
+    with read_session() as s:
+        keys = list(s.scalars(select(SigningKey).where(SigningKey.user_id == int(chair))))
+        assert [k.active for k in keys] == [False, True], "the old key is kept, retired"
+        assert DEMO_PASSWORD not in repr([k.__dict__ for k in keys])
+
+    dossiers.approve(user_id("chutich"), appraised_dossiers(1), password=DEMO_PASSWORD)
+    _, _, _, _, pdf = _decision()
+    from workflows import esign
+
+    assert esign.verify(pdf)["status"] == "not_ours"
+    assert send("/admin/signing/roots", cert=b"-----BEGIN CERTIFICATE-----\nxx\n").status_code == 422
+    assert send("/admin/signing/roots", cert=other_pki["ca"].read_bytes(), label="CA khác").status_code == 302
+    assert esign.verify(pdf)["status"] == "ours_intact"
