@@ -1,9 +1,10 @@
 """Electronic originals (Nghị định 30/2020 Phụ lục I): who signs what, with which key, and checking
 signed PDFs. The signing itself is `doc_templates.signing`; reading signatures `extractors.signatures`.
 
-- The chairman (or a deputy, “KT. CHỦ TỊCH”) signs the quyết định at approval (`sign_decision`, called by
-  `dossiers.approve` inside its transaction: a wrong password approves nothing).
-- The văn thư adds the body's signature (the seal) afterwards (`seal`); the inbox lists what waits.
+- The chairman (or a deputy, “KT. CHỦ TỊCH”) signs the quyết định and its giấy khen at approval
+  (`sign_papers`, called by `dossiers.approve` inside its transaction: a wrong password approves nothing).
+- The văn thư adds the body's signature (the seal) afterwards, to the decision and its giấy khen together
+  (`seal`); the inbox lists the decisions that wait.
 - A signed document is never re-rendered or re-signed: its `pdf_sha256` is the signed file.
 - Keys: a PKCS#12 file as issued (encrypted; the password is asked at signing time, never stored) or a
   PKCS#11 token reference (the PIN likewise), and the signature/seal image, in the file store.
@@ -27,7 +28,6 @@ from workflows.audit import record
 from workflows.errors import Conflict, Invalid, NotFound
 from workflows.visibility import actor, get_document
 
-SIGNED_KINDS = ("quyet_dinh",)          # signed at approval today; giấy khen, tờ trình, biên bản: next
 
 
 # ---------------------------------------------------------------- keys and roots
@@ -153,21 +153,28 @@ def signer_key(session: Session, user: User) -> SigningKey | None:
     return key_of(session, user.commune_id, user.id)
 
 
-def sign_decision(session: Session, files: FileStore, decision: Document, user: User, signer,
+def sign_papers(session: Session, files: FileStore, papers: list[Document], user: User, signer,
                   signer_ctx: dict, image: bytes) -> None:
-    """Render the quyết định (with its annex) as PDF/A-2b and sign it as the person with authority."""
-    from doc_templates import pdf as pdfmod
+    """Render the quyết định (with its annex) and its giấy khen as PDF/A-2b in one LibreOffice run and sign
+    each as the person with authority; the signed file becomes the document's PDF."""
+    from workflows.jobs import pdf_converter
 
+    converter = pdf_converter()
+    if converter.soffice is None:
+        raise Invalid("Không ký số được: máy chủ chưa cài LibreOffice để tạo bản PDF/A. Hồ sơ chưa được "
+                      "phê duyệt.", "password")
     try:
-        pdfa = pdfmod.to_pdf(files.read(decision.sha256), pdfa=True)
+        pdfs = converter.to_pdf_many([files.read(d.sha256) for d in papers], pdfa=True)
     except ConversionError as exc:
         raise Invalid(f"Không tạo được bản PDF/A để ký số: {exc} Hồ sơ chưa được phê duyệt.", "password") from None
-    try:
-        signed = signing.sign_as_signer(pdfa, signer, image, title=signer_ctx["title"], name=signer_ctx["name"])
-    except SigningError as exc:
-        raise Invalid(f"Không ký số được quyết định: {exc}", "password") from None
-    decision.pdf_sha256, decision.pdf_error = files.put_bytes(signed), None
-    decision.signed_at, decision.signed_by_id = utcnow(), user.id
+    now = utcnow()
+    for doc, pdfa in zip(papers, pdfs):
+        try:
+            signed = signing.sign_as_signer(pdfa, signer, image, title=signer_ctx["title"], name=signer_ctx["name"])
+        except SigningError as exc:
+            raise Invalid(f"Không ký số được {doc.title}: {exc}", "password") from None
+        doc.pdf_sha256, doc.pdf_error = files.put_bytes(signed), None
+        doc.signed_at, doc.signed_by_id = now, user.id
 
 
 def awaiting_seal(session: Session, user: User) -> list[Document]:
@@ -176,7 +183,8 @@ def awaiting_seal(session: Session, user: User) -> list[Document]:
         return []
     from workflows.visibility import visible_documents
 
-    stmt = visible_documents(user).where(Document.signed_at.is_not(None), Document.sealed_at.is_(None))
+    stmt = visible_documents(user).where(Document.signed_at.is_not(None), Document.sealed_at.is_(None),
+                                         Document.parent_id.is_(None))     # a giấy khen goes with its decision
     return list(session.scalars(stmt))
 
 
@@ -194,16 +202,23 @@ def seal(actor_id: int, document_id: int, password: str | None) -> str:
         key = key_of(session, user.commune_id, None)
         if key is None:
             raise Conflict("Xã chưa có chứng thư số của cơ quan; quản trị cần nhập chứng thư số và hình con dấu.")
-        before = doc.pdf_sha256
+        papers = [doc] + list(session.scalars(select(Document).where(
+            Document.parent_id == doc.id, Document.signed_at.is_not(None), Document.sealed_at.is_(None))
+            .order_by(Document.id)))                    # a decision's giấy khen are sealed with it
+        before = {d.id: d.pdf_sha256 for d in papers}
+        now, seal_png = utcnow(), files.read(key.image_sha256)
         with opened(key, files, password) as body:
-            try:
-                sealed = signing.sign_as_body(files.read(before), body, files.read(key.image_sha256))
-            except SigningError as exc:
-                raise Conflict(f"Không ký số cơ quan được: {exc}") from None
-        doc.pdf_sha256, doc.sealed_at, doc.sealed_by_id = files.put_bytes(sealed), utcnow(), user.id
+            for d in papers:
+                try:
+                    sealed = signing.sign_as_body(files.read(d.pdf_sha256), body, seal_png)
+                except SigningError as exc:
+                    raise Conflict(f"Không ký số cơ quan được {d.title}: {exc}") from None
+                d.pdf_sha256, d.sealed_at, d.sealed_by_id = files.put_bytes(sealed), now, user.id
         for dossier in session.scalars(select(Dossier).where(Dossier.id.in_(doc.dossier_ids))):
-            record(session, dossier, "seal_document", dossier.state, user, comment=f"{doc.number or doc.title}",
-                   files=[before, doc.pdf_sha256])
+            mine = [d for d in papers if dossier.id in d.dossier_ids]
+            record(session, dossier, "seal_document", dossier.state, user,
+                   comment=f"{doc.number or doc.title}" + (f" và {len(mine) - 1} giấy khen" if len(mine) > 1 else ""),
+                   files=[sha for d in mine for sha in (before[d.id], d.pdf_sha256)])
         return doc.pdf_sha256
 
 

@@ -14,6 +14,7 @@ from storage.db import read_session, write_session
 from storage.files import store
 from storage.search import index_report
 from storage.models import Document, Dossier, Report, utcnow
+from workflows import esign
 from workflows.fields import clean
 
 log = logging.getLogger(__name__)
@@ -44,16 +45,9 @@ def process_report(report_id: int) -> str:
     except Exception as exc:
         _fail(report_id, f"Lỗi khi đọc báo cáo: {exc.__class__.__name__}: {exc}", final=_last_try())
         raise
-    signatures = _signatures(store().path(sha)) if mime == "application/pdf" else None
+    signatures = esign.read_report_signatures(store().path(sha)) if mime == "application/pdf" else None
     _finish(report_id, result, pages, signatures)
     return "done"
-
-
-def _signatures(path) -> dict:
-    """The uploaded PDF's digital signatures, checked against the admin's trusted roots (never raises)."""
-    from workflows import esign
-
-    return esign.read_report_signatures(path)
 
 
 def _lease_end():
@@ -124,7 +118,6 @@ def _record_signatures(session, report: Report, dossier: Dossier, signatures: di
     """Keep what the signatures say on the report; a signed (or unreadable-signature) file is noted in the
     dossier's history, on behalf of whoever uploaded it."""
     from storage.models import User
-    from workflows import esign
     from workflows.audit import record
 
     report.signatures = signatures
@@ -148,7 +141,7 @@ def render_documents(document_id: int) -> str:
     _pdf_batch(document_id, status="running" if pending else "done", done=total - len(pending), total=total)
     if not pending:
         return "nothing to do"
-    converter = _pdf_converter()
+    converter = pdf_converter()
     if converter.soffice is None:          # retrying will not install LibreOffice: fail once, clearly
         _pdf_failed(document_id, [i for i, _ in pending], NO_LIBREOFFICE)
         return "failed"
@@ -172,7 +165,7 @@ def _pdf_pending(document_id: int) -> tuple[list[tuple[int, str]], int]:
         return [(d.id, d.sha256) for d in docs if d.pdf_sha256 is None], len(docs)
 
 
-def _pdf_converter():
+def pdf_converter():
     """One LibreOffice converter per worker process (its profile is created once, then reused)."""
     import os
 

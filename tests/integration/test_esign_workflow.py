@@ -52,7 +52,8 @@ def test_the_decision_is_signed_by_the_chairman_then_sealed_by_the_van_thu(sqlit
     from webapp import create_app
     from workflow_helpers import appraised_dossiers, login
     from storage.db import read_session
-    from storage.models import Dossier, RegisterEntry, Transition
+    from storage.files import store
+    from storage.models import Document, Dossier, RegisterEntry, Transition
 
     ids = appraised_dossiers(1, nominees=2)
     app = create_app({"TESTING": True})
@@ -96,7 +97,15 @@ def test_the_decision_is_signed_by_the_chairman_then_sealed_by_the_van_thu(sqlit
     with read_session() as s:
         rows = list(s.scalars(select(Transition).where(Transition.dossier_id == ids[0]).order_by(Transition.id)))
         assert [t.action for t in rows][-2:] == ["approve", "seal_document"]
-        assert rows[-1].files[1] != rows[-1].files[0] and rows[-1].role == "van_thu"
+        assert len(rows[-1].files) == 6 and rows[-1].role == "van_thu", "before/after of the decision and 2 giấy khen"
+        certs = list(s.scalars(select(Document).where(Document.parent_id == doc_id).order_by(Document.id)))
+        assert len(certs) == 2 and all(c.signed_at and c.sealed_at for c in certs)
+        code, cert_pdf = certs[0].verify_code, store().read(certs[0].pdf_sha256)
+    assert [s["signer"]["name"] for s in read_signatures(cert_pdf, roots)["signatures"]] == [
+        "Ma Văn Thành (DEMO)", "Ủy ban nhân dân xã Phượng Tiến (DEMO)"]
+    _render_png(cert_pdf, tmp_path, "giay-khen")
+    qr = chair.get(f"/verify/{code}").get_data(as_text=True)         # the QR code's page says it too
+    assert 'data-status="ours_intact"' in qr and "Ủy ban nhân dân xã Phượng Tiến (DEMO)" in qr
     page = chair.get(f"/dossiers/{ids[0]}").get_data(as_text=True)
     assert "Ký số cơ quan (đóng dấu số)" in page
 
@@ -112,7 +121,7 @@ def one_byte_changed(pdf: bytes) -> bytes:
     return pdf[:at] + b"l" + pdf[at + 1:]
 
 
-def _render_png(pdf: bytes, where):
+def _render_png(pdf: bytes, where, name: str = "decision"):
     """The page with the signature block, as an image, for a person to look at (kept under /work/cache)."""
     import os
 
@@ -123,10 +132,10 @@ def _render_png(pdf: bytes, where):
     out = os.environ.get("ESIGN_PNG_DIR")
     for i in range(len(doc)):
         image = doc[i].render(scale=1.5, may_draw_forms=True).to_pil()
-        image.save(where / f"page-{i + 1}.png")
+        image.save(where / f"{name}-page-{i + 1}.png")
         if out:
             os.makedirs(out, exist_ok=True)
-            image.save(os.path.join(out, f"decision-page-{i + 1}.png"))
+            image.save(os.path.join(out, f"{name}-page-{i + 1}.png"))
     return doc[0].render(scale=1.5, may_draw_forms=True).to_pil().convert("RGB")
 
 
