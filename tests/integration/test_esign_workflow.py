@@ -82,6 +82,10 @@ def test_the_decision_is_signed_by_the_chairman_then_sealed_by_the_van_thu(sqlit
     r = _post(clerk, f"/documents/{doc_id}/seal", {"password": DEMO_PASSWORD}, f"/documents/{doc_id}")
     assert r.status_code == 302, r.get_data(as_text=True)[:400]
     assert "Văn bản chờ đóng dấu số" not in clerk.get("/").get_data(as_text=True)
+    from api_helpers import Api
+
+    shown = Api(app.test_client(), "vanthu").get(f"/documents/{doc_id}").get_json()
+    assert shown["signed_at"] and shown["sealed_at"]
     again = _post(clerk, f"/documents/{doc_id}/seal", {"password": DEMO_PASSWORD}, f"/documents/{doc_id}")
     assert again.status_code == 409, "a signed document is never signed again"
 
