@@ -19,11 +19,12 @@ pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOf
 
 
 @pytest.fixture
-def pki(sqlite_env):
-    """The demo keys as `make run` loads them (cached per run: the PKI is made once)."""
+def pki(request):
+    """The demo keys as `make run` loads them, in the test's installation (SQLite, or each database)."""
     from workflows import esign
 
-    return esign.load_demo(sqlite_env.var_dir / "pki", DEMO_PASSWORD)
+    installation = request.getfixturevalue("env" if "env" in request.fixturenames else "sqlite_env")
+    return esign.load_demo(installation.var_dir / "pki", DEMO_PASSWORD)
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def _post(client, path, data, page):
     return client.post(path, data={**data, "csrf_token": csrf_token(client, page)})
 
 
-def test_the_decision_is_signed_by_the_chairman_then_sealed_by_the_van_thu(sqlite_env, pki, tmp_path):
+def test_the_decision_is_signed_by_the_chairman_then_sealed_by_the_van_thu(env, pki, tmp_path):
     from webapp import create_app
     from workflow_helpers import appraised_dossiers, login
     from storage.db import read_session
@@ -256,8 +257,7 @@ def _pdfa_without_signature(signed: bytes) -> bytes:
     return signed[:cut + len(b"%%EOF")] + b"\n"
 
 
-def test_a_report_signed_with_another_certificate_shows_its_signer_on_the_dossier(sqlite_env, pki, other_pki,
-                                                                                  tmp_path):
+def test_a_report_signed_with_another_certificate_shows_its_signer_on_the_dossier(env, pki, other_pki, tmp_path):
     from webapp import create_app
     from workflows import dossiers
     from workflow_helpers import appraised_dossiers, login, user_id
@@ -276,7 +276,7 @@ def test_a_report_signed_with_another_certificate_shows_its_signer_on_the_dossie
         campaign_id = s.scalar(select(Dossier.campaign_id).limit(1))
     dossier_id = dossiers.register(user_id("donvi01"), unit_id, campaign_id)
     dossiers.submit_report(user_id("donvi01"), dossier_id, path, "bao-cao-ky-so.pdf")
-    sqlite_env.run_jobs()
+    env.run_jobs()
 
     app = create_app({"TESTING": True})
     client = app.test_client()
@@ -292,7 +292,7 @@ def test_a_report_signed_with_another_certificate_shows_its_signer_on_the_dossie
     broken = one_byte_changed(report)
     path.write_bytes(broken)
     dossiers.submit_report(user_id("donvi01"), dossier_id, path, "bao-cao-sua.pdf")
-    sqlite_env.run_jobs()
+    env.run_jobs()
     html = client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
     start = html.find("Chữ ký số trên tệp")
     assert re.search(r'signature-(modified|invalid)".*?class="error-text"', html, re.S), html[start:start + 1500]
