@@ -109,6 +109,11 @@ def test_the_decision_is_signed_by_the_chairman_then_sealed_by_the_van_thu(env, 
     assert [s["signer"]["name"] for s in read_signatures(cert_pdf, roots)["signatures"]] == [
         "Ma Văn Thành (DEMO)", "Ủy ban nhân dân xã Phượng Tiến (DEMO)"]
     _render_png(cert_pdf, tmp_path, "giay-khen")
+    from workflows import history
+
+    with read_session() as s:
+        problems = [p for p in history.verify(s, store()) if "(appraise," not in p]   # the helper's unsealed rows
+        assert problems == [], "the history chain and every file it names (signed PDFs too) are intact"
     qr = chair.get(f"/verify/{code}").get_data(as_text=True)         # the QR code's page says it too
     assert 'data-status="ours_intact"' in qr and "Ủy ban nhân dân xã Phượng Tiến (DEMO)" in qr
     page = chair.get(f"/dossiers/{ids[0]}").get_data(as_text=True)
@@ -288,6 +293,10 @@ def test_a_report_signed_with_another_certificate_shows_its_signer_on_the_dossie
         row = s.scalars(select(Transition).where(Transition.dossier_id == dossier_id,
                                                  Transition.action == "check_signatures")).one()
         assert "Chu Tiến Dũng (DEMO)" in row.comment
+        from storage.files import store
+        from workflows import history
+
+        assert [p for p in history.verify(s, store()) if "(appraise," not in p] == []  # the helper's rows aside
 
     broken = one_byte_changed(report)
     path.write_bytes(broken)
