@@ -95,6 +95,9 @@ def test_the_decision_is_signed_by_the_chairman_then_sealed_by_the_van_thu(env, 
     assert [s["signer"]["name"] for s in sigs] == ["Ma Văn Thành (DEMO)", "Ủy ban nhân dân xã Phượng Tiến (DEMO)"]
     assert all(s["status"] == "valid" and s["trusted"] for s in sigs)
     assert verify_issued(sealed, roots)["status"] == "ours_intact"
+    from doc_templates.pdf import pdfa_part
+
+    assert pdfa_part(sealed) == "2B", "the electronic original is PDF/A-2b"
     broken = one_byte_changed(sealed)
     assert verify_issued(bytes(broken), roots)["status"] in ("ours_modified", "modified", "unreadable")
     assert not verify_issued(bytes(broken), roots)["intact"]
