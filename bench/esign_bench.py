@@ -33,9 +33,10 @@ def main() -> None:
         import logging
 
         logging.disable(logging.WARNING)                  # “could not enqueue”: no Redis here, on purpose
+        from workflow_helpers import appraised_dossiers, user_id
+
         from storage import migrate
         from workflows import demo, dossiers, esign, jobs
-        from workflow_helpers import appraised_dossiers, user_id
 
         migrate.upgrade(os.environ["DATABASE_URL"])
         demo.load(password)

@@ -29,7 +29,6 @@ from workflows.errors import Conflict, Invalid, NotFound
 from workflows.visibility import actor, get_document
 
 
-
 # ---------------------------------------------------------------- keys and roots
 def add_key(session: Session, files: FileStore, *, commune_id: int, user_id: int | None, image_png: bytes,
             p12: bytes | None = None, token: dict | None = None, subject: str | None = None) -> SigningKey:

@@ -9,9 +9,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import DEMO_PASSWORD
 from sqlalchemy import select
 
-from conftest import DEMO_PASSWORD
 from doc_templates import demo_pki, signing
 from extractors.signatures import read_signatures, verify_issued
 
@@ -50,11 +50,12 @@ def _post(client, path, data, page):
 
 
 def test_the_decision_is_signed_by_the_chairman_then_sealed_by_the_van_thu(env, pki, tmp_path):
-    from webapp import create_app
     from workflow_helpers import appraised_dossiers, login
+
     from storage.db import read_session
     from storage.files import store
     from storage.models import Document, Dossier, RegisterEntry, Transition
+    from webapp import create_app
 
     ids = appraised_dossiers(1, nominees=2)
     app = create_app({"TESTING": True})
@@ -161,7 +162,12 @@ PIN = "246810"
 def deputy_on_token(sqlite_env, pki, tmp_path, monkeypatch):
     """The vice-chairman's key moved onto a SoftHSM2 token, registered as his signing key (a token reference)."""
     import pkcs11
-    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, pkcs12
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+        pkcs12,
+    )
     from pkcs11 import Attribute, CertificateType, ObjectClass
 
     from storage.db import write_session
@@ -195,11 +201,12 @@ def deputy_on_token(sqlite_env, pki, tmp_path, monkeypatch):
 
 @pytest.mark.skipif(SOFTHSM is None or shutil.which("softhsm2-util") is None, reason="softhsm2 is not installed")
 def test_a_deputy_signs_kt_chu_tich_with_a_token_and_approval_needs_the_pin(sqlite_env, pki, deputy_on_token):
+    from workflow_helpers import appraised_dossiers, user_id
+
     from storage.db import read_session
     from storage.models import Dossier
     from workflows import dossiers
     from workflows.errors import Invalid
-    from workflow_helpers import appraised_dossiers, user_id
 
     ids = appraised_dossiers(1)
     with pytest.raises(Invalid, match="Cần nhập mã PIN"):
@@ -220,23 +227,24 @@ def test_a_deputy_signs_kt_chu_tich_with_a_token_and_approval_needs_the_pin(sqli
         text = "\n".join(page.extract_text() for page in doc.pages)
     assert "KT. CHỦ TỊCH" in text and "PHÓ CHỦ TỊCH" in text
     block = signing.find_block(pdf, "PHÓ CHỦ TỊCH", "Chu Tiến Dũng")
-    page, (x0, y0, x1, y1) = signing._widget(signing._reader(pdf), signing.SIGNER_FIELD)
+    page, (_, y0, _, y1) = signing._widget(signing._reader(pdf), signing.SIGNER_FIELD)
     assert page == block.page and block.name[3] < (y0 + y1) / 2 < block.title[1], "between title and name"
 
 
 def test_verify_upload_says_ours_intact_modified_or_not_ours(sqlite_env, pki, other_pki):
+    from workflow_helpers import appraised_dossiers, user_id
+
     from webapp import create_app
     from workflows import dossiers
-    from workflow_helpers import appraised_dossiers, user_id
 
     dossiers.approve(user_id("chutich"), appraised_dossiers(1), password=DEMO_PASSWORD)
     _, _, _, _, ours = _decision()
     client = create_app({"TESTING": True}).test_client()        # anyone, without signing in
 
     def check(data: bytes) -> str:
-        from workflow_helpers import csrf_token
-
         import io
+
+        from workflow_helpers import csrf_token
         r = client.post("/verify", data={"file": (io.BytesIO(data), "van-ban.pdf"),
                                          "csrf_token": csrf_token(client, "/verify")},
                         content_type="multipart/form-data")
@@ -256,8 +264,9 @@ def test_verify_upload_says_ours_intact_modified_or_not_ours(sqlite_env, pki, ot
 
 def _pdfa_without_signature(signed: bytes) -> bytes:
     """The file as it was before its first signature (the original revision of an incremental update)."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
     import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
 
     contents_at = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0].byte_range[1]
     cut = signed.rfind(b"%%EOF", 0, contents_at)      # the end of the revision the update was appended to
@@ -266,11 +275,12 @@ def _pdfa_without_signature(signed: bytes) -> bytes:
 
 
 def test_a_report_signed_with_another_certificate_shows_its_signer_on_the_dossier(env, pki, other_pki, tmp_path):
-    from webapp import create_app
-    from workflows import dossiers
     from workflow_helpers import appraised_dossiers, login, user_id
+
     from storage.db import read_session
     from storage.models import Dossier, Transition, Unit
+    from webapp import create_app
+    from workflows import dossiers
 
     dossiers.approve(user_id("chutich"), appraised_dossiers(1), password=DEMO_PASSWORD)
     _, _, _, _, ours = _decision()
@@ -307,18 +317,19 @@ def test_a_report_signed_with_another_certificate_shows_its_signer_on_the_dossie
     env.run_jobs()
     html = client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
     start = html.find("Chữ ký số trên tệp")
-    assert re.search(r'signature-(modified|invalid)".*?class="error-text"', html, re.S), html[start:start + 1500]
+    assert re.search(r'signature-(modified|invalid)".*?class="error-text"', html, re.DOTALL), html[start:start + 1500]
 
 
 def test_the_admin_imports_a_key_and_a_trusted_root(sqlite_env, pki, other_pki):
     """A new certificate for the chairman (checked with its password, which is not kept), then its CA trusted."""
     import io
 
-    from webapp import create_app
-    from workflows import dossiers
     from workflow_helpers import appraised_dossiers, csrf_token, login, user_id
+
     from storage.db import read_session
     from storage.models import SigningKey
+    from webapp import create_app
+    from workflows import dossiers
 
     client = create_app({"TESTING": True}).test_client()
     login(client, "admin")

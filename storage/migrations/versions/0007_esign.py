@@ -4,8 +4,8 @@ signatures read from uploaded reports
 Revision ID: 0007_esign
 Revises: 0006_papers
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0007_esign"
 down_revision = "0006_papers"
