@@ -13,7 +13,7 @@ setup:
 	@bash scripts/setup.sh
 
 bench: setup
-	@bench/extract && bench/vi_correct && bench/render && bench/sign && bench/dashboard && bench/load --duration 30
+	@bench/extract && bench/vi_correct && bench/render && bench/sign && bench/esign && bench/dashboard && bench/load --duration 30
 
 clean:
 	rm -rf .venv var .pytest_cache

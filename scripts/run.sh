@@ -80,7 +80,7 @@ done
 cat <<TXT
 
   Ứng dụng đang chạy:  http://127.0.0.1:$PORT
-  Tài khoản mẫu: admin, congan (Công an xã), vhxh (Phòng VH-XH), chutich, phochutich,
+  Tài khoản mẫu: admin, congan (Công an xã), vhxh (Phòng VH-XH), chutich, phochutich, vanthu (văn thư),
                  donvi01 … donvi20 (cán bộ từng đơn vị)
   Mật khẩu: \$DEMO_PASSWORD nếu đã đặt, nếu không là mật khẩu in ra ở lần chạy đầu.
   Nhật ký: $VAR_DIR/log/   ·   Ctrl-C để dừng tất cả.

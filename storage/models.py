@@ -145,6 +145,7 @@ class Report(Base):
     fields: Mapped[dict | None] = mapped_column(JSON)           # what the machine read, never overwritten
     provenance: Mapped[dict | None] = mapped_column(JSON)
     quality: Mapped[dict | None] = mapped_column(JSON)
+    signatures: Mapped[dict | None] = mapped_column(JSON)       # extractors.signatures.read_signatures
     text: Mapped[str | None] = mapped_column(Text)
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -254,12 +255,44 @@ class Document(Base):
     verify_code: Mapped[str | None] = mapped_column(String(40), unique=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # electronic original: pdf_sha256 is then the signed PDF/A, never replaced except by the body's signature
+    signed_at: Mapped[datetime | None] = mapped_column()
+    signed_by_id: Mapped[int | None] = mapped_column()
+    sealed_at: Mapped[datetime | None] = mapped_column()
+    sealed_by_id: Mapped[int | None] = mapped_column()
     dossier_links: Mapped[list["DocumentDossier"]] = relationship(cascade="all, delete-orphan")
     nominee: Mapped[Nominee | None] = relationship()
 
     @property
     def dossier_ids(self) -> list[int]:
         return sorted(link.dossier_id for link in self.dossier_links)
+
+
+class SigningKey(Base):
+    """A signer's key (user_id set) or the commune's body key (user_id None): a PKCS#12 file as issued
+    (encrypted; its password is asked at signing time) or a PKCS#11 token reference, and the image."""
+    __tablename__ = "signing_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    p12_sha256: Mapped[str | None] = mapped_column(String(64))
+    token_module: Mapped[str | None] = mapped_column(String(300))
+    token_label: Mapped[str | None] = mapped_column(String(120))
+    key_label: Mapped[str | None] = mapped_column(String(120))
+    image_sha256: Mapped[str] = mapped_column(String(64))         # signature (blue) or seal (red), PNG
+    subject: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TrustedRoot(Base):
+    """A root certificate the admin trusts for signatures (the demo CA is marked `demo`)."""
+    __tablename__ = "trusted_roots"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(300))
+    cert_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class DocumentDossier(Base):

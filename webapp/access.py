@@ -34,6 +34,7 @@ ACCESS: dict[str, str] = {
     "dossiers.reject": "reject",
     "documents.index": USER, "documents.show": USER, "documents.download": USER,
     "documents.print_certificates": USER,
+    "documents.seal": "seal_documents", "pages.verify_upload": PUBLIC,
     "api.approvals": "approve",
 }
 

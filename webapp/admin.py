@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from storage.models import Campaign, Commune, Unit, User
-from workflows import admin, numbering, printing, templates
+from workflows import admin, esign, numbering, printing, templates
 from workflows.errors import Invalid
 from workflows.machine import ROLES
 
@@ -212,3 +212,45 @@ def save_offsets():
     printing.save_offsets(current_user.id, request.form.get("x", "0"), request.form.get("y", "0"))
     flash("Đã lưu độ lệch khi in giấy khen trên phôi.", "success")
     return redirect(url_for(".templates_page"))
+
+
+@bp.get("/signing")
+def signing_page():
+    """Digital signing: the commune's keys (signers and the body's seal) and the trusted roots."""
+    me = g.db.get(User, current_user.id)
+    signers = g.db.scalars(select(User).where(User.commune_id == me.commune_id, User.role == "chairman",
+                                              User.active.is_(True)).order_by(User.id)).all()
+    return render_template("admin/signing.html", signers=signers, **esign.overview(g.db, me))
+
+
+def _upload(name: str) -> bytes | None:
+    f = request.files.get(name)
+    return f.read() if f is not None and f.filename else None
+
+
+@bp.post("/signing/keys")
+def import_key():
+    """Register a signer's or the commune's key: a PKCS#12 file (checked with its password, not kept)
+    or a PKCS#11 token reference, with the signature or seal image."""
+    f = request.form
+    image = _upload("image")
+    if image is None:
+        raise Invalid("Chọn tệp hình chữ ký hoặc con dấu (PNG).", "image")
+    holder = f.get("holder", type=int) or None
+    p12 = _upload("p12")
+    token = None if p12 else {"module": f.get("token_module"), "token_label": f.get("token_label"),
+                              "key_label": f.get("key_label")}
+    esign.import_key(current_user.id, holder, image, p12=p12, password=f.get("password"), token=token)
+    flash("Đã nhập khóa ký số.", "success")
+    return redirect(url_for(".signing_page"))
+
+
+@bp.post("/signing/roots")
+def import_root():
+    """Trust a root certificate for checking signatures."""
+    cert = _upload("cert")
+    if cert is None:
+        raise Invalid("Chọn tệp chứng thư số gốc.", "cert")
+    esign.import_root(current_user.id, cert, request.form.get("label"))
+    flash("Đã thêm chứng thư số gốc tin cậy.", "success")
+    return redirect(url_for(".signing_page"))

@@ -188,7 +188,8 @@ def action(dossier_id: int, action: str):
 def approvals():
     """Approve several appraised dossiers with one decision."""
     data = body()
-    decision_id, doc_ids = dossiers.approve(g.user.id, data.get("dossier_ids"), data.get("comment"))
+    decision_id, doc_ids = dossiers.approve(g.user.id, data.get("dossier_ids"), data.get("comment"),
+                                             data.get("password"))
     docs = [visibility.get_document(g.db, g.user, i) for i in doc_ids]
     return jsonify(decision=serializers.document(docs[0], short=True),
                    documents=[serializers.document(d) for d in docs]), 201

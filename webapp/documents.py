@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, g, render_template, request, send_file
+from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from storage.files import store
 from storage.models import Document
 from webapp.downloads import document_file, download_name
-from workflows import visibility
+from workflows import esign, visibility
 from workflows.errors import Conflict
 
 bp = Blueprint("documents", __name__)
@@ -68,3 +68,12 @@ def print_certificates(document_id: int):
     merged = doc_templates.merge_pdfs([store().read(c.pdf_sha256) for c in certs])
     name = download_name(f"giay-khen-{decision.number or decision.id}".replace("/", "-"), "pdf")
     return send_file(io.BytesIO(merged), mimetype="application/pdf", as_attachment=True, download_name=name)
+
+
+@bp.post("/documents/<int:document_id>/seal")
+@login_required
+def seal(document_id: int):
+    """The văn thư adds the body's digital signature (the seal) to a signed document."""
+    esign.seal(current_user.id, document_id, request.form.get("password") or None)
+    flash("Đã ký số cơ quan (đóng dấu số) vào văn bản.", "success")
+    return redirect(url_for(".show", document_id=document_id))

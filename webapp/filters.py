@@ -9,7 +9,7 @@ from doc_templates.formats import VN_TZ
 
 from workflows.documents import UNIT_KIND_LABELS
 from workflows.fields import FIELD_LABELS
-from workflows.machine import ACTION_LABELS, ROLE_LABELS, STATE_LABELS
+from workflows.machine import ACTION_LABELS, NOTE_LABELS, ROLE_LABELS, STATE_LABELS
 from workflows.text import thousands
 
 DOC_KIND_LABELS = {
@@ -31,14 +31,15 @@ def vn_datetime(moment: datetime | None) -> str:
     return aware.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
 
 
-def vn_iso_datetime(text: str | None) -> str:
-    """An ISO time read from a document (a signing time): with an offset it is converted, without one it is
-    already Vietnam time. Unreadable text is shown as it is."""
+def iso_vn(text: str | None) -> str:
+    """An ISO 8601 moment read from a file (a signing time, a stamp's time) in Vietnam time, to the second.
+    With an offset it is converted; without one it is already Vietnam time. Unreadable text is shown as it is."""
     try:
         moment = datetime.fromisoformat(text or "")
     except ValueError:
         return text or ""
-    return vn_datetime(moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ))
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+    return aware.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S")
 
 
 def vn_date(day: date | None) -> str:
@@ -47,7 +48,7 @@ def vn_date(day: date | None) -> str:
 
 def register_filters(app: Flask) -> None:
     labels = {
-        "state_label": STATE_LABELS, "action_label": ACTION_LABELS, "role_label": ROLE_LABELS,
+        "state_label": STATE_LABELS, "action_label": {**ACTION_LABELS, **NOTE_LABELS}, "role_label": ROLE_LABELS,
         "unit_kind_label": UNIT_KIND_LABELS, "doc_kind_label": DOC_KIND_LABELS,
         "report_status_label": REPORT_STATUS_LABELS, "nominee_kind_label": NOMINEE_KIND_LABELS,
         "verdict_label": VERDICT_LABELS, "field_label": FIELD_LABELS,
@@ -56,6 +57,6 @@ def register_filters(app: Flask) -> None:
         app.add_template_filter(lambda v, t=table: t.get(v, v if v is not None else ""), name)
     app.add_template_filter(vn_datetime, "vn_datetime")
     app.add_template_filter(vn_date, "vn_date")
-    app.add_template_filter(vn_iso_datetime, "vn_iso_datetime")
+    app.add_template_filter(iso_vn, "iso_vn")
     app.add_template_filter(thousands, "vn_num")
     app.jinja_env.globals.update(STATE_LABELS=STATE_LABELS, UNIT_KIND_LABELS=UNIT_KIND_LABELS)

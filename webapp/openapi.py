@@ -66,7 +66,9 @@ SPEC = {
         "/approvals": {"post": _op("Phê duyệt nhiều hồ sơ", ok=201, body=_json({
             "type": "object", "required": ["dossier_ids"],
             "properties": {"dossier_ids": {"type": "array", "items": {"type": "integer"}},
-                           "comment": {"type": "string"}}}))},
+                           "comment": {"type": "string"},
+                           "password": {"type": "string", "description": "mật khẩu chứng thư số / mã PIN "
+                                        "của người phê duyệt có khóa ký số (không được lưu)"}}}))},
         "/dossiers/{id}/history": {"get": _op("Lịch sử xử lý", errors=(401, 404))},
         "/documents/{id}": {"get": _op("Một văn bản", errors=(401, 404))},
         "/documents/{id}/file": {"get": {**_op("Tệp văn bản", errors=(401, 404, 409, 422)), "parameters": [

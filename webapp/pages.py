@@ -5,9 +5,10 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from storage.files import store
 from storage.models import Campaign, Document, Dossier, RegisterEntry, Unit
 from webapp.forms import int_list
-from workflows import dossiers, machine, visibility
+from workflows import dossiers, esign, machine, visibility
 
 bp = Blueprint("pages", __name__)
 
@@ -34,7 +35,7 @@ def inbox():
         unregistered = [u for u in visibility.visible_units(g.db, user) if u.id not in registered]
     return render_template("inbox.html", todo=dossiers.inbox(g.db, user), unregistered=unregistered,
                            campaign=campaign, failed=dossiers.failed_reports(g.db, user),
-                           counts=dossiers.count_by_state(g.db, user))
+                           counts=dossiers.count_by_state(g.db, user), to_seal=esign.awaiting_seal(g.db, user))
 
 
 @bp.route("/approvals", methods=["GET", "POST"])
@@ -47,12 +48,13 @@ def approvals():
         if not ids:
             flash("Chọn ít nhất một hồ sơ để phê duyệt.", "error")
             return redirect(url_for(".approvals"))
-        decision_id, docs = dossiers.approve(user.id, ids, request.form.get("comment"))
+        decision_id, docs = dossiers.approve(user.id, ids, request.form.get("comment"),
+                                             request.form.get("password") or None)
         flash(f"Đã phê duyệt {len(ids)} hồ sơ; đã tạo quyết định và {len(docs) - 1} giấy khen.", "success")
         return redirect(url_for("documents.show", document_id=decision_id))
     stmt = visibility.visible_dossiers(user).where(Dossier.state == "appraised").order_by(Dossier.id)
     rows = [(d, visibility.allowed_actions(user, d)) for d in g.db.scalars(stmt)]
-    return render_template("approvals.html", rows=rows)
+    return render_template("approvals.html", rows=rows, signs=esign.signer_key(g.db, user) is not None)
 
 
 @bp.get("/verify/<code>")
@@ -65,4 +67,18 @@ def verify(code: str):
     unit = g.db.get(Unit, g.db.get(Dossier, doc.dossier_ids[0]).unit_id)
     cancelled = [e for e in (g.db.get(RegisterEntry, i) for i in (doc.register_entry_id, decision.register_entry_id)
                              if i) if e.status == "cancelled"]
-    return render_template("verify.html", doc=doc, decision=decision, unit=unit, cancelled=cancelled)
+    check = esign.verify(store().read(doc.pdf_sha256)) if doc.signed_at and doc.pdf_sha256 else None
+    return render_template("verify.html", doc=doc, decision=decision, unit=unit, cancelled=cancelled, check=check)
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify_upload():
+    """Anyone uploads a PDF: is it one of ours, intact, who signed it and when."""
+    check = None
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash("Chọn tệp PDF cần xác minh.", "error")
+        else:
+            check = esign.verify(upload.read())
+    return render_template("verify_upload.html", check=check)

@@ -27,7 +27,7 @@ def report(r: Report, full: bool = False) -> dict:
     if full:
         out.update(sha256=r.sha256, pages=r.pages, error=r.error, provenance=r.provenance,
                    submitted_at=iso(r.submitted_at), progress={"done": r.progress_done, "total": r.pages},
-                   machine_fields=r.fields, quality=r.quality,
+                   machine_fields=r.fields, quality=r.quality, signatures=r.signatures,
                    versions=[{"version": c.version, "at": iso(c.at)} for c in r.corrections])
     return out
 
@@ -40,7 +40,8 @@ def nominee(n) -> dict:
 def document(d: Document, short: bool = False) -> dict:
     out = {"id": d.id, "kind": d.kind, "number": d.number, "date": d.issued_on.isoformat()}
     if not short:
-        out.update(dossier_ids=d.dossier_ids, sha256=d.sha256, pdf_ready=d.pdf_sha256 is not None, title=d.title)
+        out.update(dossier_ids=d.dossier_ids, sha256=d.sha256, pdf_ready=d.pdf_sha256 is not None, title=d.title,
+                   signed_at=iso(d.signed_at), sealed_at=iso(d.sealed_at))
     return out
 
 

@@ -49,6 +49,7 @@ OFFICERS = [
     ("vhxh", "Hoàng Thị Thu Hà", "vhxh", "Trưởng phòng Văn hóa - Xã hội", False),
     ("chutich", "Ma Văn Thành", "chairman", "Chủ tịch UBND xã", False),
     ("phochutich", "Chu Tiến Dũng", "chairman", "Phó Chủ tịch UBND xã", True),
+    ("vanthu", "Đàm Thị Hậu", "van_thu", "Văn thư UBND xã", False),
 ]
 
 
@@ -92,11 +93,16 @@ def main() -> int:
         return 0
     password = cfg.demo_password or secrets.token_urlsafe(9)
     accounts = load(password)
+    from workflows import esign
+
+    pki = esign.load_demo(cfg.var_dir / "pki", password)
     print("Đã nạp dữ liệu mẫu: xã Phượng Tiến, %d đơn vị, đợt thi đua 2026." % len(UNITS))
     print("Tài khoản mẫu (mật khẩu chung: %s%s):" % (password, "" if cfg.demo_password else " — chỉ in một lần"))
     for username, name, role in accounts[:len(OFFICERS)]:
         print(f"  {username:<11} {role:<10} {name}")
     print(f"  donvi01 … donvi{len(UNITS):02d}  unit_staff  cán bộ của từng đơn vị, theo thứ tự danh sách đơn vị")
+    print(f"Chữ ký số DEMO (không có giá trị pháp lý) trong {pki['ca'].parent}: chutich, phochutich, con dấu "
+          "UBND; mật khẩu chứng thư số = mật khẩu chung ở trên.")
     return 0
 
 

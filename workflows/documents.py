@@ -56,6 +56,11 @@ def _signer(user: User, head_title: str, deputy_title: str) -> dict:
     return {"authority": None, "title": head_title, "name": user.full_name}
 
 
+def signer_of(user: User) -> dict:
+    """How the chairman or a deputy signs a quyết định or giấy khen (title and name under the signature)."""
+    return _signer(user, "CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+
+
 def _awardee(n: Nominee, no: int) -> dict:
     return {"no": no, "name": n.name, "kind": n.kind, "position": n.position,
             "unit_name": n.dossier.unit.name, "award": n.award or DEFAULT_AWARD}
@@ -124,7 +129,7 @@ def _award_texts(commune: Commune, year: int, actor: User, on: date, number: str
         "header": _header(issuer_for("quyet_dinh", commune), number, commune, on),
         "subject": (f"Về việc tặng Giấy khen cho các tập thể, cá nhân có thành tích xuất sắc trong "
                     f"Phong trào thi đua “Toàn dân bảo vệ an ninh Tổ quốc” năm {year}"),
-        "signer": _signer(actor, "CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+        "signer": signer_of(actor),
         "recipients": ["Như Điều 3;", "TT Đảng ủy, HĐND xã (b/c);", "Chủ tịch, các PCT UBND xã;"],
         "archive": "VT, CAX", "year": year, "commune": _commune_ctx(commune),
         "authority": f"CHỦ TỊCH ỦY BAN NHÂN DÂN {commune.kind.upper()} {commune.name.upper()}",

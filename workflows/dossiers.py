@@ -19,7 +19,7 @@ from storage.db import read_session, write_session
 from storage.files import store
 from storage.models import Campaign, Document, Dossier, FieldCorrection, Nominee, Report, Transition, Unit, User, utcnow
 from storage.search import index_report
-from workflows import documents, machine, queue
+from workflows import documents, esign, machine, queue
 from workflows.audit import apply, record
 from workflows.errors import Conflict, Forbidden, Invalid, NotFound
 from workflows.fields import clean, clean_nominees, clean_targets
@@ -292,8 +292,9 @@ def _check_separation(dossier: Dossier, user: User) -> None:
         raise Forbidden("Người đã thẩm định hồ sơ không được phê duyệt hồ sơ đó.")
 
 
-def approve(actor_id: int, dossier_ids, comment=None) -> tuple[int, list[int]]:
-    """Approve appraised dossiers together: one quyết định, one giấy khen per accepted nominee."""
+def approve(actor_id: int, dossier_ids, comment=None, password: str | None = None) -> tuple[int, list[int]]:
+    """Approve appraised dossiers together: one quyết định, one giấy khen per accepted nominee. An approver
+    with a signing key signs the quyết định and the giấy khen in the same transaction (`password` opens the key)."""
     if not isinstance(dossier_ids, list) or not dossier_ids or len(dossier_ids) > 500 \
             or not all(is_id(i) for i in dossier_ids):
         raise Invalid("“dossier_ids” phải là danh sách số hồ sơ (1–500 hồ sơ).", "dossier_ids")
@@ -310,13 +311,25 @@ def approve(actor_id: int, dossier_ids, comment=None) -> tuple[int, list[int]]:
                           "dossier_ids")
         decision, certificates = documents.issue_decision(session, store(), dossiers=dossiers, actor=user,
                                                           on=today(), public_url=settings.get().public_url)
+        _sign_papers(session, [decision] + certificates, user, password)
         for d in dossiers:
-            apply(session, d, "approve", user, comment,
-                   files=[decision.sha256] + [c.sha256 for c in certificates if d.id in c.dossier_ids],
+            papers = [decision] + [c for c in certificates if d.id in c.dossier_ids]
+            signed = [p.pdf_sha256 for p in papers if p.signed_at]     # the electronic originals
+            apply(session, d, "approve", user, comment, files=[p.sha256 for p in papers] + signed,
                    data={"decision": decision.number, "certificates": [c.number for c in certificates]})
         result = decision.id, [decision.id] + [c.id for c in certificates]
     enqueue_pdf(result[0])
     return result
+
+
+def _sign_papers(session: Session, papers: list[Document], user: User, password: str | None) -> None:
+    key = esign.signer_key(session, user)
+    if key is None:
+        return                                  # printed and signed by hand
+    files = store()
+    with esign.opened(key, files, password) as signer:
+        esign.sign_papers(session, files, papers, user, signer, documents.signer_of(user),
+                            files.read(key.image_sha256))
 
 
 def act(actor_id: int, dossier_id: int, action: str, body: dict) -> None:
@@ -327,7 +340,7 @@ def act(actor_id: int, dossier_id: int, action: str, body: dict) -> None:
         "return": lambda: return_dossier(actor_id, dossier_id, body.get("comment")),
         "appraise": lambda: appraise(actor_id, dossier_id, body.get("verdicts"), body.get("comment")),
         "reject": lambda: reject(actor_id, dossier_id, body.get("comment")),
-        "approve": lambda: approve(actor_id, [dossier_id], body.get("comment")),
+        "approve": lambda: approve(actor_id, [dossier_id], body.get("comment"), body.get("password")),
     }
     if action not in handlers:
         with read_session() as session:

@@ -23,11 +23,12 @@ import extractors
 import settings
 from storage.db import read_session, write_session
 from storage.files import store
-from storage.models import Document, Dossier, PdfBatch, Report, utcnow
+from storage.models import Document, Dossier, PdfBatch, Report, User, utcnow
 from storage.orphans import sweep_orphans
 from storage.search import index_report
-from workflows import history
+from workflows import esign, history
 from workflows.fields import clean
+from workflows.audit import record
 from workflows.dossiers import enqueue_pdf, enqueue_report, replace_nominees
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ def _copy_reading(source_id: int, report_id: int) -> None:
     with read_session() as session:
         src = session.get(Report, source_id)
         copied = {"fields": src.fields, "provenance": src.provenance, "quality": src.quality, "text": src.text,
-                  "pages": src.pages}
+                  "pages": src.pages, "signatures": src.signatures}
     log.info("report %s: same file as report %s in this dossier, reading copied", report_id, source_id)
     _store_reading(report_id, copied)
 
@@ -119,7 +120,7 @@ def _copy_reading(source_id: int, report_id: int) -> None:
 def _read(report_id: int) -> str:
     with read_session() as session:
         report = session.get(Report, report_id)
-        sha, pages = report.sha256, report.pages
+        sha, pages, mime = report.sha256, report.pages, report.mime
     try:
         with _lease(report_id):
             result = extractors.extract(store().path(sha), progress=lambda done, total: _progress(report_id, done))
@@ -138,8 +139,10 @@ def _read(report_id: int) -> str:
         log.exception("report %s: reading failed", report_id)
         _fail(report_id, READ_FAILED, final=_last_try())
         raise
+    signatures = esign.read_report_signatures(store().path(sha)) if mime == "application/pdf" else None
     _store_reading(report_id, {"fields": clean(result.to_dict()), "provenance": result.provenance,
-                               "quality": result.quality, "text": result.text, "pages": result.pages or pages})
+                               "quality": result.quality, "text": result.text, "pages": result.pages or pages,
+                               "signatures": signatures})
     return "done"
 
 
@@ -201,8 +204,19 @@ def _store_reading(report_id: int, reading: dict) -> None:
             r.status, r.error, r.finished_at = "done", None, utcnow()
             if not r.draft:                 # a draft is searchable once sent
                 index_report(session, r)
+        _record_signatures(session, report, dossier, reading.get("signatures"))
         if dossier.state == "report_submitted" and dossier.reports[-1].id in {r.id for r in [report, *twins]}:
             replace_nominees(session, dossier, reading["fields"]["nominees"])
+
+
+def _record_signatures(session, report: Report, dossier: Dossier, signatures: dict | None) -> None:
+    """Keep what the signatures say on the report; a signed (or unreadable-signature) file is noted in the
+    dossier's history, on behalf of whoever uploaded it."""
+    report.signatures = signatures
+    if not signatures or signatures.get("status") == "unsigned":
+        return
+    record(session, dossier, "check_signatures", dossier.state, session.get(User, report.submitted_by_id),
+           comment=f"{report.filename}: {esign.summary(signatures)}", files=[report.sha256])
 
 
 PDF_CHUNK = 20          # documents per soffice run: progress is recorded after each chunk
@@ -218,7 +232,7 @@ def render_documents(document_id: int) -> str:
     _pdf_batch(document_id, status="running" if pending else "done", done=total - len(pending), total=total)
     if not pending:
         return "nothing to do"
-    converter = _pdf_converter()
+    converter = pdf_converter()
     if converter.soffice is None:          # retrying will not install LibreOffice: fail once, clearly
         _pdf_failed(document_id, [i for i, _ in pending], NO_LIBREOFFICE)
         return "failed"
@@ -243,7 +257,7 @@ def _pdf_pending(document_id: int) -> tuple[list[tuple[int, str]], int]:
 
 
 @functools.cache
-def _pdf_converter() -> doc_templates.PdfConverter:
+def pdf_converter() -> doc_templates.PdfConverter:
     """One LibreOffice converter per process (its profile is created once, then reused)."""
     return doc_templates.PdfConverter()
 

@@ -12,7 +12,7 @@ from workflows.errors import (
 )
 
 STATES = ("registered", "report_submitted", "under_appraisal", "returned", "appraised", "approved", "rejected")
-ROLES = ("unit_staff", "police", "vhxh", "chairman", "admin", "province")
+ROLES = ("unit_staff", "police", "vhxh", "chairman", "van_thu", "admin", "province")
 NEW = None   # a dossier that does not exist yet
 
 
@@ -43,7 +43,7 @@ TRANSITIONS: dict[tuple[str | None, str], Step] = {
 
 ACTIONS = tuple(dict.fromkeys(action for _, action in TRANSITIONS))
 
-OFFICERS = frozenset({"police", "vhxh", "chairman", "admin"})     # the commune's officers
+OFFICERS = frozenset({"police", "vhxh", "chairman", "van_thu", "admin"})     # the commune's officers
 ABOVE_COMMUNE = frozenset({"province"})                            # roles whose reach is wider than a commune
 
 
@@ -61,6 +61,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "issue_summary":      frozenset({"police"}) | ABOVE_COMMUNE,
     "read_summary":       OFFICERS | ABOVE_COMMUNE,
     "administer":         frozenset({"admin"}),
+    "seal_documents":     frozenset({"van_thu"}),     # the body's digital signature (ND30 Phụ lục I, 8a)
 }
 
 STATE_LABELS = {
@@ -83,12 +84,18 @@ ACTION_LABELS = {
     "approve": "Phê duyệt",
     "reject": "Không phê duyệt",
 }
+# History rows that are not dossier steps (the state stays): written by `audit.record`, never fired.
+NOTE_LABELS = {
+    "seal_document": "Ký số cơ quan (đóng dấu số)",
+    "check_signatures": "Kiểm tra chữ ký số của báo cáo",
+}
 
 ROLE_LABELS = {
     "unit_staff": "Cán bộ đơn vị",
     "police": "Công an xã",
     "vhxh": "Phòng Văn hóa – Xã hội",
     "chairman": "Chủ tịch UBND xã",
+    "van_thu": "Văn thư UBND xã",
     "admin": "Quản trị hệ thống",
     "province": "Công an tỉnh (tổng hợp)",
 }

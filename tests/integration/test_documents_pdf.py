@@ -70,7 +70,7 @@ def test_missing_libreoffice_is_a_clear_failure_and_a_retry_completes_the_pdfs(s
     decision_id, _ = dossiers.approve(user_id("chutich"), [dossier_id])
     with monkeypatch.context() as m:
         m.setenv("PATH", "/nonexistent")
-        jobs._pdf_converter.cache_clear()
+        jobs.pdf_converter.cache_clear()
         sqlite_env.run_jobs()
     docs = _family(decision_id)
     assert all(d.pdf_sha256 is None and "chưa cài LibreOffice" in d.pdf_error for d in docs)
@@ -85,7 +85,7 @@ def test_missing_libreoffice_is_a_clear_failure_and_a_retry_completes_the_pdfs(s
     login(web, "chutich")
     page = web.get(f"/printing/decisions/{decision_id}").get_data(as_text=True)
     assert "Tạo PDF bị lỗi (0/3 bản đã xong)" in page and "chưa cài LibreOffice" in page and "Tạo lại PDF" in page
-    jobs._pdf_converter.cache_clear()
+    jobs.pdf_converter.cache_clear()
     r = web.post(f"/printing/decisions/{decision_id}/retry",
                  data={"csrf_token": csrf_token(web, f"/printing/decisions/{decision_id}")})
     assert r.status_code == 302
