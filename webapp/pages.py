@@ -48,6 +48,10 @@ def approvals():
             flash("Chọn ít nhất một hồ sơ để phê duyệt.", "error")
             return redirect(url_for(".approvals"))
         decision_id, docs = dossiers.approve(user.id, ids, request.form.get("comment"))
+        if decision_id is None:
+            flash(f"Đã phê duyệt kết quả {len(ids)} hồ sơ; không có ai đủ điều kiện nên không ban hành quyết định, "
+                  "giấy khen.", "success")
+            return redirect(url_for(".approvals"))
         flash(f"Đã phê duyệt {len(ids)} hồ sơ; đã tạo quyết định và {len(docs) - 1} giấy khen.", "success")
         return redirect(url_for("documents.show", document_id=decision_id))
     stmt = visibility.visible_dossiers(user).where(Dossier.state == "appraised").order_by(Dossier.id)
