@@ -32,6 +32,7 @@ ACCESS: dict[str, str] = {
     "dossiers.appraise": "appraise",
     "dossiers.return_": "return",
     "dossiers.reject": "reject",
+    "dossiers.resubmit": "resubmit",
     "documents.index": USER, "documents.show": USER, "documents.download": USER,
     "documents.print_certificates": USER,
     "api.approvals": "approve",

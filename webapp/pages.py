@@ -33,6 +33,7 @@ def inbox():
                                       .with_only_columns(Dossier.unit_id)))
         unregistered = [u for u in visibility.visible_units(g.db, user) if u.id not in registered]
     return render_template("inbox.html", todo=dossiers.inbox(g.db, user), unregistered=unregistered,
+                           reasons=dossiers.reasons_for(g.db, user),
                            campaign=campaign, failed=dossiers.failed_reports(g.db, user),
                            counts=dossiers.count_by_state(g.db, user))
 

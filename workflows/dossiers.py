@@ -368,6 +368,15 @@ def inbox(session: Session, user: User, limit: int = 200) -> list[tuple[Dossier,
     return [(d, acts) for d, acts in rows if acts]
 
 
+def reasons_for(session: Session, user: User, limit: int = 50) -> list[tuple[Dossier, Transition]]:
+    """Why this user's dossiers came back (returned or rejected), newest first: for those who send them again."""
+    if not machine.may(user.role, "resubmit"):
+        return []
+    stmt = (visible_dossiers(user).where(Dossier.state.in_(("returned", "rejected"))).order_by(Dossier.updated_at.desc())
+            .limit(limit).options(joinedload(Dossier.unit), selectinload(Dossier.transitions)))
+    return [(d, t) for d in session.scalars(stmt) if (t := last_reason(d)) is not None]
+
+
 def failed_reports(session: Session, user: User, limit: int = 50) -> list[Report]:
     """Latest reports whose reading failed, for the inbox."""
     visible = visible_dossiers(user).with_only_columns(Dossier.id)
