@@ -83,6 +83,10 @@ def enforce() -> None:
         from webapp import login_manager
 
         if not current_user.is_authenticated:
+            if request.method == "POST":
+                from webapp.auth import pending_login
+
+                return pending_login()          # keep what was typed through the new sign-in
             return login_manager.unauthorized()
         role = current_user.role
     if not allows(rule, role):

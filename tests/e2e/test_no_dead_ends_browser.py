@@ -158,3 +158,60 @@ def test_issuing_a_numbered_decision_or_rejecting_asks_first(page):
     page.click("button:has-text('Không phê duyệt')")
     page.wait_for_selector("text=Đã ghi nhận không phê duyệt hồ sơ")
     assert "Chủ tịch UBND xã không phê duyệt ngày" in page.inner_text(".reason")
+
+
+def test_a_form_posted_after_the_session_ended_is_kept_through_signing_in_again(page):
+    from sqlalchemy import update
+
+    from storage.db import write_session
+    from storage.models import User
+
+    dossier_id = submitted_dossier("donvi01", NOMINEES[:2], REPORT, METRICS)
+    login(page, "congan")
+    page.goto(f"/dossiers/{dossier_id}/forward")
+    page.fill("#comment", "Đơn vị đã bổ sung đủ minh chứng")
+    page.context.clear_cookies()                                      # the session ends while the form is open
+    page.click("main form button[type=submit]")
+    assert "chưa được gửi" in page.inner_text("main")
+    shot(page, "login-pending")
+    page.fill("#username", "congan")
+    page.fill("#password", "demo-pass-123")
+    page.click("main button[type=submit]")
+    assert "Đơn vị đã bổ sung đủ minh chứng" in page.inner_text("ul.pending")
+    shot(page, "resume")
+    page.click("main button:has-text('Gửi lại')")
+    page.wait_for_selector("text=Đã chuyển hồ sơ sang thẩm định")
+    logout(page)
+
+    login(page, "vhxh")                                                # signed out everywhere meanwhile
+    page.goto(f"/dossiers/{dossier_id}/appraise")
+    page.click("[data-all-accepted]")
+    page.fill("#comment", "Đủ điều kiện cả hai")
+    with write_session() as session:
+        session.execute(update(User).where(User.username == "vhxh").values(session_version=User.session_version + 1))
+    page.click("main form button[type=submit]")
+    assert "chưa được gửi" in page.inner_text("main")
+    page.fill("#username", "vhxh")
+    page.fill("#password", "demo-pass-123")
+    page.click("main button[type=submit]")
+    page.click("main button:has-text('Gửi lại')")
+    page.wait_for_selector("text=Đã thẩm định hồ sơ")
+    assert "Đủ điều kiện cả hai" in page.inner_text(".timeline")
+
+
+def test_a_refused_new_user_comes_back_as_typed(page):
+    login(page, "admin")
+    page.goto("/admin/")
+    form = page.locator("#new-user")
+    form.locator("input[name=username]").fill("congan")                # already taken
+    form.locator("input[name=full_name]").fill("Nông Văn Tài")
+    form.locator("input[name=password]").fill("mot-mat-khau-dai-9")
+    form.locator("input[name=title]").fill("Phó Trưởng Công an xã")
+    form.locator("select[name=role]").select_option("police")
+    form.locator("button[type=submit]").click()
+    form = page.locator("#new-user")
+    assert "Tên đăng nhập “congan” đã tồn tại." in form.locator(".error-banner").inner_text()
+    assert form.locator("input[name=full_name]").input_value() == "Nông Văn Tài"
+    assert form.locator("input[name=title]").input_value() == "Phó Trưởng Công an xã"
+    assert form.locator("select[name=role]").input_value() == "police"
+    shot(page, "admin-new-user-error")
