@@ -83,9 +83,9 @@ def enforce() -> None:
         from webapp import login_manager
 
         if not current_user.is_authenticated:
-            if request.method == "POST":
-                from webapp.auth import pending_login
+            from webapp.auth import pending_login, same_origin
 
+            if request.method == "POST" and same_origin():
                 return pending_login()          # keep what was typed through the new sign-in
             return login_manager.unauthorized()
         role = current_user.role

@@ -43,6 +43,16 @@ def pending_fields(form, prefix: str = "") -> list[tuple[str, str]]:
             if k.startswith(prefix) and k[len(prefix):] not in NOT_CARRIED]
 
 
+def same_origin() -> bool:
+    """Whether the POST comes from a page of this site (its Origin, else its Referer). Only then is what it
+    carries offered back: a forged cross-site post must never become a “send again” button."""
+    here = request.host_url.rstrip("/")
+    origin = request.headers.get("Origin")
+    if origin:
+        return origin == here
+    return (request.headers.get("Referer") or "").startswith(here + "/")
+
+
 def pending_login():
     """The answer to a page's POST without a signed-in session (or with its form token gone): sign in again,
     keeping the text. Nothing has been done yet. Still signed in (the form's token went stale, e.g. a sign-in in

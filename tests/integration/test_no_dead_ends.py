@@ -84,3 +84,13 @@ def test_a_refused_nominee_without_reason_is_named_in_the_message(client, env):
     error = r.get_json()["error"]
     assert error["message"] == f"{nominees[-1]['name']}: cần ghi lý do khi không đủ điều kiện."
     assert error["field"] == f"verdicts[{len(nominees) - 1}].reason"
+
+
+def test_only_a_post_from_this_site_is_carried_through_the_login_page(client, env):
+    data = {"comment": "Bổ sung minh chứng"}
+    r = client.post("/dossiers/1/return", data=data, headers={"Origin": "https://evil.example"})
+    assert r.status_code == 400 and "pending" not in r.get_data(as_text=True)       # forged: nothing offered back
+    r = client.post("/dossiers/1/return", data=data, headers={"Origin": "http://localhost"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 401 and "chưa được gửi" in html
+    assert 'name="pending:comment" value="Bổ sung minh chứng"' in html and 'name="pending_url" value="/dossiers/1/return"' in html
