@@ -2,12 +2,10 @@
 count; a returned clerk reads why and sends the corrected dossier back without uploading again."""
 from __future__ import annotations
 
-from datetime import date
-
-from sqlalchemy import select
-
 from api_helpers import Api, register_and_submit
 from test_dashboard import approved_sums, board_for
+from test_dashboard_report import issue_as, number, table_rows
+from workflows.fields import FIELD_LABELS, METRICS
 
 
 def _documents(dossier_id: int) -> list[str]:
@@ -35,6 +33,12 @@ def test_a_report_that_proposes_nobody_is_forwarded_appraised_approved_and_count
     board = board_for("congan")
     assert [r.dossier_id for r in board.counted] == [dossier_id]        # its results count
     assert board.totals() == approved_sums() and any(board.totals().values())
+    # and in the báo cáo tổng hợp: its totals are this unit's results
+    doc_id = issue_as(client, "congan")
+    r = client.get(f"/bao-cao-tong-hop/{doc_id}/file?format=docx")
+    assert r.status_code == 200
+    totals = {row[1]: number(row[2]) for row in table_rows(r.data, 1)[1:]}
+    assert {k: totals[FIELD_LABELS[k]] for k in METRICS} == approved_sums()
 
 
 def test_a_mixed_batch_issues_giay_khen_only_for_the_accepted(client, env):
