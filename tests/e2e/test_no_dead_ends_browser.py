@@ -109,6 +109,7 @@ def test_a_form_with_a_mistake_comes_back_as_typed_with_the_message_by_the_row(p
     assert message == "Ngô Trọng Long: chức vụ phải là chuỗi ký tự (tối đa 200 ký tự)."
     assert page.input_value("#comment") == "Đề nghị xem xét"
     assert page.locator("input[name=n_position]").nth(1).input_value() == "x" * 201
+    shot(page, "forward-error")
     page.locator("input[name=n_position]").nth(1).fill("Tổ phó")
     page.click("main form button[type=submit]")
     page.wait_for_selector("text=Đã chuyển hồ sơ sang thẩm định")
