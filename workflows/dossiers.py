@@ -372,8 +372,9 @@ def reasons_for(session: Session, user: User, limit: int = 50) -> list[tuple[Dos
     """Why this user's dossiers came back (returned or rejected), newest first: for those who send them again."""
     if not machine.may(user.role, "resubmit"):
         return []
-    stmt = (visible_dossiers(user).where(Dossier.state.in_(("returned", "rejected"))).order_by(Dossier.updated_at.desc())
-            .limit(limit).options(joinedload(Dossier.unit), selectinload(Dossier.transitions)))
+    stmt = (visible_dossiers(user).where(Dossier.state.in_(("returned", "rejected")))
+            .order_by(Dossier.updated_at.desc()).limit(limit)
+            .options(joinedload(Dossier.unit), selectinload(Dossier.transitions)))
     return [(d, t) for d in session.scalars(stmt) if (t := last_reason(d)) is not None]
 
 

@@ -84,7 +84,8 @@ def test_a_returned_clerk_reads_why_first_and_sends_it_back_without_uploading(pa
     page.click("main a.chip:has-text('Gửi lại Công an xã')")           # the chip is a link to the action
     page.wait_for_url(re.compile(rf".*/dossiers/{dossier_id}#resubmit$"))
     assert expected in page.inner_text(".reason")
-    assert page.locator(".reason").bounding_box()["y"] < page.locator("h2:has-text('Báo cáo của đơn vị')").bounding_box()["y"]
+    report_heading = page.locator("h2:has-text('Báo cáo của đơn vị')")
+    assert page.locator(".reason").bounding_box()["y"] < report_heading.bounding_box()["y"]    # read first
     shot(page, "dossier-returned")
     page.click("#resubmit button[type=submit]")
     page.wait_for_selector("text=Đã gửi lại hồ sơ cho Công an xã")

@@ -97,4 +97,5 @@ def test_only_a_post_from_this_site_is_carried_through_the_login_page(client, en
     r = client.post("/dossiers/1/return", data=data, headers={"Origin": "http://localhost"})
     html = r.get_data(as_text=True)
     assert r.status_code == 401 and "chưa được gửi" in html
-    assert 'name="pending:comment" value="Bổ sung minh chứng"' in html and 'name="pending_url" value="/dossiers/1/return"' in html
+    assert 'name="pending:comment" value="Bổ sung minh chứng"' in html
+    assert 'name="pending_url" value="/dossiers/1/return"' in html
