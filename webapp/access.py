@@ -85,7 +85,7 @@ def enforce() -> None:
         if not current_user.is_authenticated:
             from webapp.auth import pending_login, same_origin
 
-            if request.method == "POST" and same_origin():
+            if request.method == "POST" and endpoint != "auth.logout" and same_origin():
                 return pending_login()          # keep what was typed through the new sign-in
             return login_manager.unauthorized()
         role = current_user.role
