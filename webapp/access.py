@@ -32,6 +32,7 @@ ACCESS: dict[str, str] = {
     "dossiers.appraise": "appraise",
     "dossiers.return_": "return",
     "dossiers.reject": "reject",
+    "dossiers.resubmit": "resubmit",
     "documents.index": USER, "documents.show": USER, "documents.download": USER,
     "documents.print_certificates": USER,
     "documents.seal": "seal_documents", "pages.verify_upload": PUBLIC,
@@ -83,6 +84,10 @@ def enforce() -> None:
         from webapp import login_manager
 
         if not current_user.is_authenticated:
+            from webapp.auth import pending_login, same_origin
+
+            if request.method == "POST" and endpoint != "auth.logout" and same_origin():
+                return pending_login()          # keep what was typed through the new sign-in
             return login_manager.unauthorized()
         role = current_user.role
     if not allows(rule, role):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from storage.models import Campaign, Commune, Unit, User
 from workflows import admin, esign, numbering, printing, templates
-from workflows.errors import Invalid
+from workflows.errors import Conflict, Invalid
 from workflows.machine import ROLES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -27,8 +27,8 @@ def _date(name: str) -> date | None:
 
 
 @bp.route("/", methods=["GET"])
-def index():
-    """Overview: users, units, campaigns, commune texts."""
+def index(**typed):
+    """Overview: users, units, campaigns, commune texts (`typed`: a refused form shown again as typed)."""
     me = g.db.get(User, current_user.id)
     commune = g.db.get(Commune, me.commune_id)
     return render_template(
@@ -36,16 +36,19 @@ def index():
         users=admin.users(g.db, current_user.id),
         units=g.db.scalars(select(Unit).where(Unit.commune_id == me.commune_id).order_by(Unit.id)).all(),
         campaigns=g.db.scalars(select(Campaign).where(Campaign.commune_id == me.commune_id)
-                               .order_by(Campaign.year.desc())).all())
+                               .order_by(Campaign.year.desc())).all(), **typed)
 
 
 @bp.post("/users")
 def create_user():
     """Add a user."""
     f = request.form
-    admin.create_user(current_user.id, username=f.get("username"), full_name=f.get("full_name"),
-                      password=f.get("password"), role=f.get("role"), unit_id=f.get("unit_id", type=int),
-                      title=f.get("title"), signs_as_deputy=f.get("signs_as_deputy") == "1")
+    try:
+        admin.create_user(current_user.id, username=f.get("username"), full_name=f.get("full_name"),
+                          password=f.get("password"), role=f.get("role"), unit_id=f.get("unit_id", type=int),
+                          title=f.get("title"), signs_as_deputy=f.get("signs_as_deputy") == "1")
+    except (Invalid, Conflict) as exc:      # the same page, the form as typed (but the password), the message by it
+        return index(new_user=f, new_user_error=exc.message), 422
     flash("Đã tạo người dùng.", "success")
     return redirect(url_for(".index"))
 

@@ -191,7 +191,7 @@ def approvals():
     decision_id, doc_ids = dossiers.approve(g.user.id, data.get("dossier_ids"), data.get("comment"),
                                              data.get("password"))
     docs = [visibility.get_document(g.db, g.user, i) for i in doc_ids]
-    return jsonify(decision=serializers.document(docs[0], short=True),
+    return jsonify(decision=serializers.document(docs[0], short=True) if docs else None,
                    documents=[serializers.document(d) for d in docs]), 201
 
 

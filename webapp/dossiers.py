@@ -11,9 +11,9 @@ from storage.models import Campaign, Dossier
 from webapp import serializers
 from webapp.api import save_and_submit
 from webapp.downloads import report_file
-from webapp.forms import optional_int
+from webapp.forms import for_person, optional_int, row_of
 from workflows import dossiers, visibility
-from workflows.errors import Invalid, NotFound
+from workflows.errors import Conflict, Invalid, NotFound
 from workflows.fields import FIELD_LABELS, METRICS, RATINGS, STRING_FIELDS
 from workflows.machine import STATES
 
@@ -89,7 +89,7 @@ def show(dossier_id: int):
     report = draft or report
     return render_template("dossiers/show.html", d=dossier, report=report, user=user, draft=draft,
                            warnings=serializers.warnings(g.db, user, report),
-                           actions=visibility.allowed_actions(user, dossier),
+                           actions=visibility.allowed_actions(user, dossier), reason=dossiers.last_reason(dossier),
                            documents=dossiers.dossier_documents(g.db, dossier.id),
                            may_correct=_may_correct(user, dossier, report),
                            string_fields=STRING_FIELDS, metrics=METRICS, ratings=RATINGS)
@@ -208,12 +208,22 @@ def forward(dossier_id: int):
     """The police confirm the nominee list and forward the dossier to appraisal."""
     user = me()
     dossier = visibility.get_dossier(g.db, user, dossier_id)
-    if request.method == "POST":
-        dossiers.forward(user.id, dossier_id, _nominees_from_form(request.form), request.form.get("comment"))
-        flash("Đã chuyển hồ sơ sang thẩm định; tờ trình đã được tạo.", "success")
-        return redirect(url_for(".show", dossier_id=dossier_id))
     report = dossier.reports[-1] if dossier.reports else None
-    return render_template("dossiers/forward.html", d=dossier, report=report,
+    if request.method == "POST":
+        rows = _nominees_from_form(request.form)
+        try:
+            dossiers.forward(user.id, dossier_id, rows, request.form.get("comment"))
+        except (Invalid, Conflict) as exc:            # the same form again, as typed, the message by its row
+            row = row_of(getattr(exc, "field", None))
+            message = for_person(exc.message, rows[row]["name"] or f"Dòng {row + 1}") if row is not None \
+                else exc.message
+            return render_template("dossiers/forward.html", d=dossier, report=report, rows=rows,
+                                   comment=request.form.get("comment"), error=message, error_row=row), 422
+        flash("Đã chuyển hồ sơ sang thẩm định; tờ trình đã được tạo." if rows else
+              "Đã chuyển hồ sơ sang thẩm định; đơn vị không đề nghị ai nên không lập tờ trình.", "success")
+        return redirect(url_for(".show", dossier_id=dossier_id))
+    rows = [{"name": n.name, "kind": n.kind, "position": n.position, "award": n.award} for n in dossier.nominees]
+    return render_template("dossiers/forward.html", d=dossier, report=report, rows=rows,
                            warnings=serializers.warnings(g.db, user, report))
 
 
@@ -223,14 +233,22 @@ def appraise(dossier_id: int):
     """Phòng VH-XH: a verdict and a reason per nominee."""
     user = me()
     dossier = visibility.get_dossier(g.db, user, dossier_id)
+    report = dossier.reports[-1] if dossier.reports else None
+    verdicts = [{"nominee_id": n.id, "verdict": n.verdict, "reason": n.reason} for n in dossier.nominees]
     if request.method == "POST":
         verdicts = [{"nominee_id": n.id, "verdict": request.form.get(f"verdict_{n.id}"),
                      "reason": request.form.get(f"reason_{n.id}")} for n in dossier.nominees]
-        dossiers.appraise(user.id, dossier_id, verdicts, request.form.get("comment"))
-        flash("Đã thẩm định hồ sơ; biên bản thẩm định đã được tạo.", "success")
+        try:
+            dossiers.appraise(user.id, dossier_id, verdicts, request.form.get("comment"))
+        except (Invalid, Conflict) as exc:            # the same form again, as typed, the message by its row
+            return render_template("dossiers/appraise.html", d=dossier, report=report, verdicts=verdicts,
+                                   comment=request.form.get("comment"), error=exc.message,
+                                   error_row=row_of(getattr(exc, "field", None)), metrics=METRICS), 422
+        flash("Đã thẩm định hồ sơ; biên bản thẩm định đã được tạo." if verdicts else
+              "Đã thẩm định kết quả của đơn vị (không có ai được đề nghị khen thưởng).", "success")
         return redirect(url_for(".show", dossier_id=dossier_id))
-    return render_template("dossiers/appraise.html", d=dossier,
-                           warnings=serializers.warnings(g.db, user, dossier.reports[-1] if dossier.reports else None))
+    return render_template("dossiers/appraise.html", d=dossier, report=report, verdicts=verdicts, metrics=METRICS,
+                           warnings=serializers.warnings(g.db, user, report))
 
 
 @bp.post("/dossiers/<int:dossier_id>/return")
@@ -239,6 +257,15 @@ def return_(dossier_id: int):
     """Send the dossier back to the unit with a reason."""
     dossiers.return_dossier(me().id, dossier_id, request.form.get("comment"))
     flash("Đã trả hồ sơ về đơn vị.", "success")
+    return redirect(url_for(".show", dossier_id=dossier_id))
+
+
+@bp.post("/dossiers/<int:dossier_id>/resubmit")
+@login_required
+def resubmit(dossier_id: int):
+    """The clerk sends the corrected dossier back to the police, without uploading again."""
+    dossiers.resubmit(me().id, dossier_id, request.form.get("comment") or None)
+    flash("Đã gửi lại hồ sơ cho Công an xã.", "success")
     return redirect(url_for(".show", dossier_id=dossier_id))
 
 

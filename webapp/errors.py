@@ -59,6 +59,10 @@ def register(app: Flask) -> None:
     def _http(exc: HTTPException):
         code, message = HTTP_MESSAGES.get(exc.code, ("http_error", exc.description or "Lỗi."))
         if exc.code == 400 and "CSRF" in (exc.description or ""):
+            from webapp.auth import pending_login, same_origin
+
+            if request.method == "POST" and not wants_json() and same_origin():
+                return pending_login()          # the session ended: sign in again, keeping the text
             code, message = "csrf", "Phiên biểu mẫu đã hết hạn, vui lòng tải lại trang và thử lại."
         return error_response(exc.code or 500, code, message)
 

@@ -1,7 +1,11 @@
 """Small helpers for reading HTML forms (every form also carries the CSRF token)."""
 from __future__ import annotations
 
+import re
+
 from workflows.errors import Invalid
+
+ROW = re.compile(r"^\w+\[(\d+)\]")
 
 
 def int_list(values: list[str]) -> list[int]:
@@ -20,3 +24,20 @@ def optional_int(value: str | None, field: str) -> int | None:
     if not value.isdigit():
         raise Invalid(f"“{field}” phải là số nguyên không âm.", field)
     return int(value)
+
+
+def row_of(field: str | None) -> int | None:
+    """The 0-based row a use case's error names (“verdicts[5].reason” → 5), for showing it beside that row."""
+    match = ROW.match(field or "")
+    return int(match.group(1)) if match else None
+
+
+PART_LABELS = {"name": "tên", "kind": "loại", "position": "chức vụ", "award": "hình thức đề nghị",
+               "reason": "lý do", "verdict": "kết quả"}
+PATH = re.compile(r"(?:Trường )?“\w+\[\d+\]\.?(\w*)”:?")
+
+
+def for_person(message: str, who: str) -> str:
+    """“Trường “nominees[2].position” phải là…” → “Ngô Trọng Long: chức vụ phải là…”: no internal path."""
+    plain = PATH.sub(lambda m: PART_LABELS.get(m.group(1), ""), message).strip()
+    return plain if plain.startswith(f"{who}:") else f"{who}: {plain}"

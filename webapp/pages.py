@@ -34,6 +34,7 @@ def inbox():
                                       .with_only_columns(Dossier.unit_id)))
         unregistered = [u for u in visibility.visible_units(g.db, user) if u.id not in registered]
     return render_template("inbox.html", todo=dossiers.inbox(g.db, user), unregistered=unregistered,
+                           reasons=dossiers.reasons_for(g.db, user),
                            campaign=campaign, failed=dossiers.failed_reports(g.db, user),
                            counts=dossiers.count_by_state(g.db, user), to_seal=esign.awaiting_seal(g.db, user))
 
@@ -50,6 +51,10 @@ def approvals():
             return redirect(url_for(".approvals"))
         decision_id, docs = dossiers.approve(user.id, ids, request.form.get("comment"),
                                              request.form.get("password") or None)
+        if decision_id is None:
+            flash(f"Đã phê duyệt kết quả {len(ids)} hồ sơ; không có ai đủ điều kiện nên không ban hành quyết định, "
+                  "giấy khen.", "success")
+            return redirect(url_for(".approvals"))
         flash(f"Đã phê duyệt {len(ids)} hồ sơ; đã tạo quyết định và {len(docs) - 1} giấy khen.", "success")
         return redirect(url_for("documents.show", document_id=decision_id))
     stmt = visibility.visible_dossiers(user).where(Dossier.state == "appraised").order_by(Dossier.id)

@@ -214,15 +214,45 @@ def forward(actor_id: int, dossier_id: int, nominees=None, comment=None) -> None
                            "hãy trả lại để đơn vị quét lại, hoặc sửa các trường rồi chuyển.")
         if nominees is not None:
             replace_nominees(session, dossier, clean_nominees(nominees))
-        if not dossier.nominees:
-            raise Invalid("Hồ sơ chưa có tập thể, cá nhân nào được đề nghị khen thưởng.", "nominees")
-        doc = documents.issue_to_trinh(session, store(), dossier=dossier, actor=user, on=today())
+        # A unit that proposes nobody still has results that count: it moves on with no tờ trình.
+        doc = (documents.issue_to_trinh(session, store(), dossier=dossier, actor=user, on=today())
+               if dossier.nominees else None)
         report = dossier.reports[-1] if dossier.reports else None
         confirmed = {"fields": report.current_fields if report else None,
                      "nominees": [[n.id, n.name, n.kind, n.position, n.award] for n in dossier.nominees]}
-        apply(session, dossier, "forward", user, comment, files=[doc.sha256], data=confirmed)
-        doc_id = doc.id
-    enqueue_pdf(doc_id)
+        apply(session, dossier, "forward", user, comment or _no_nominees_note(dossier),
+              files=[doc.sha256] if doc else [], data=confirmed)
+        doc_id = doc.id if doc else None
+    if doc_id:
+        enqueue_pdf(doc_id)
+
+
+NO_AWARDEES = "Phê duyệt kết quả; không có tập thể, cá nhân nào được khen thưởng nên không ban hành quyết định."
+NO_NOMINEES = "Đơn vị không đề nghị khen thưởng; kết quả thực hiện Phong trào vẫn được tính."
+
+
+def _no_nominees_note(dossier: Dossier) -> str | None:
+    return None if dossier.nominees else NO_NOMINEES
+
+
+def resubmit(actor_id: int, dossier_id: int, comment=None) -> None:
+    """The clerk sends a returned dossier back to the police after correcting it (no new upload)."""
+    with write_session() as session:
+        user = actor(session, actor_id)
+        dossier = get_dossier(session, user, dossier_id, lock=True)
+        machine.fire(dossier.state, "resubmit", user.role)
+        latest = dossier.reports[-1] if dossier.reports else None
+        if latest is None or latest.status in ("queued", "running"):
+            raise Conflict("Báo cáo chưa đọc xong; hãy chờ xử lý xong rồi gửi lại.")
+        apply(session, dossier, "resubmit", user, _require_text(comment), files=[latest.sha256])
+
+
+def last_reason(dossier: Dossier):
+    """The transition that returned or rejected the dossier (its reason is what the clerk must read first),
+    or None when the dossier is in neither state."""
+    if dossier.state not in ("returned", "rejected"):
+        return None
+    return next((t for t in reversed(dossier.transitions) if t.to_state == dossier.state), None)
 
 
 def return_dossier(actor_id: int, dossier_id: int, comment) -> None:
@@ -247,11 +277,13 @@ def appraise(actor_id: int, dossier_id: int, verdicts, comment=None) -> None:
         machine.fire(dossier.state, "appraise", user.role)
         _set_verdicts(dossier, verdicts)
         session.flush()
-        doc = documents.issue_bien_ban(session, store(), dossier=dossier, actor=user, on=today(), moment=utcnow())
-        apply(session, dossier, "appraise", user, comment, files=[doc.sha256],
-               data=[[n.id, n.verdict, n.reason] for n in dossier.nominees])
-        doc_id = doc.id
-    enqueue_pdf(doc_id)
+        doc = (documents.issue_bien_ban(session, store(), dossier=dossier, actor=user, on=today(), moment=utcnow())
+               if dossier.nominees else None)
+        apply(session, dossier, "appraise", user, comment or _no_nominees_note(dossier),
+              files=[doc.sha256] if doc else [], data=[[n.id, n.verdict, n.reason] for n in dossier.nominees])
+        doc_id = doc.id if doc else None
+    if doc_id:
+        enqueue_pdf(doc_id)
 
 
 def _set_verdicts(dossier: Dossier, verdicts) -> None:
@@ -263,15 +295,16 @@ def _set_verdicts(dossier: Dossier, verdicts) -> None:
         where = f"verdicts[{i}]"
         if not isinstance(v, dict) or not is_id(v.get("nominee_id")) or v["nominee_id"] not in by_id \
                 or v["nominee_id"] in seen:
-            raise Invalid(f"“{where}.nominee_id” không phải người được đề nghị của hồ sơ này.", f"{where}.nominee_id")
+            raise Invalid(f"Dòng {i + 1}: không phải người được đề nghị của hồ sơ này.", f"{where}.nominee_id")
+        name = by_id[v["nominee_id"]].name       # messages name the person the user sees, not a path
         if v.get("verdict") not in ("accepted", "refused"):
-            raise Invalid(f"“{where}.verdict” phải là accepted hoặc refused.", f"{where}.verdict")
+            raise Invalid(f"{name}: chọn “Đủ điều kiện” hoặc “Không đủ” (accepted/refused).", f"{where}.verdict")
         reason = v.get("reason")
         if reason is not None and not isinstance(reason, str):
-            raise Invalid(f"“{where}.reason” phải là chuỗi ký tự.", f"{where}.reason")
+            raise Invalid(f"{name}: lý do phải là chuỗi ký tự.", f"{where}.reason")
         reason = nfc(reason)
         if v["verdict"] == "refused" and not reason:
-            raise Invalid(f"“{where}.reason”: cần ghi lý do khi không đủ điều kiện.", f"{where}.reason")
+            raise Invalid(f"{name}: cần ghi lý do khi không đủ điều kiện.", f"{where}.reason")
         seen.add(v["nominee_id"])
         by_id[v["nominee_id"]].verdict, by_id[v["nominee_id"]].reason = v["verdict"], reason
     missing = [n.name for n in dossier.nominees if n.id not in seen]
@@ -307,8 +340,9 @@ def approve(actor_id: int, dossier_ids, comment=None, password: str | None = Non
         if len({d.campaign_id for d in dossiers}) > 1:
             raise Invalid("Các hồ sơ phê duyệt cùng lúc phải thuộc cùng một đợt thi đua.", "dossier_ids")
         if not any(n.verdict == "accepted" for d in dossiers for n in d.nominees):
-            raise Invalid("Không có tập thể, cá nhân nào đủ điều kiện khen thưởng trong các hồ sơ đã chọn.",
-                          "dossier_ids")
+            for d in dossiers:      # results confirmed; nobody to award, so no decision and no giấy khen
+                apply(session, d, "approve", user, comment or NO_AWARDEES, data={"decision": None})
+            return None, []
         decision, certificates = documents.issue_decision(session, store(), dossiers=dossiers, actor=user,
                                                           on=today(), public_url=settings.get().public_url)
         _sign_papers(session, [decision] + certificates, user, password)
@@ -340,6 +374,7 @@ def act(actor_id: int, dossier_id: int, action: str, body: dict) -> None:
         "return": lambda: return_dossier(actor_id, dossier_id, body.get("comment")),
         "appraise": lambda: appraise(actor_id, dossier_id, body.get("verdicts"), body.get("comment")),
         "reject": lambda: reject(actor_id, dossier_id, body.get("comment")),
+        "resubmit": lambda: resubmit(actor_id, dossier_id, body.get("comment")),
         "approve": lambda: approve(actor_id, [dossier_id], body.get("comment"), body.get("password")),
     }
     if action not in handlers:
@@ -375,6 +410,16 @@ def inbox(session: Session, user: User, limit: int = 200) -> list[tuple[Dossier,
             .options(joinedload(Dossier.unit), joinedload(Dossier.campaign), selectinload(Dossier.transitions)))
     rows = [(d, allowed_actions(user, d)) for d in session.scalars(stmt)]
     return [(d, acts) for d, acts in rows if acts]
+
+
+def reasons_for(session: Session, user: User, limit: int = 50) -> list[tuple[Dossier, Transition]]:
+    """Why this user's dossiers came back (returned or rejected), newest first: for those who send them again."""
+    if not machine.may(user.role, "resubmit"):
+        return []
+    stmt = (visible_dossiers(user).where(Dossier.state.in_(("returned", "rejected")))
+            .order_by(Dossier.updated_at.desc()).limit(limit)
+            .options(joinedload(Dossier.unit), selectinload(Dossier.transitions)))
+    return [(d, t) for d in session.scalars(stmt) if (t := last_reason(d)) is not None]
 
 
 def failed_reports(session: Session, user: User, limit: int = 50) -> list[Report]:

@@ -33,6 +33,7 @@ TRANSITIONS: dict[tuple[str | None, str], Step] = {
     ("returned", "submit_report"):           _step("report_submitted", "unit_staff"),
     ("report_submitted", "correct_fields"):  _step("report_submitted", "unit_staff", "police"),
     ("returned", "correct_fields"):          _step("returned", "unit_staff"),
+    ("returned", "resubmit"):                _step("report_submitted", "unit_staff"),  # corrected, no new file
     ("report_submitted", "forward"):         _step("under_appraisal", "police"),
     ("report_submitted", "return"):          _step("returned", "police", needs_comment=True),
     ("under_appraisal", "return"):           _step("returned", "vhxh", needs_comment=True),
@@ -77,6 +78,7 @@ STATE_LABELS = {
 ACTION_LABELS = {
     "register": "Đăng ký thi đua",
     "submit_report": "Nộp báo cáo",
+    "resubmit": "Gửi lại Công an xã",
     "correct_fields": "Sửa thông tin trích xuất",
     "forward": "Chuyển thẩm định",
     "return": "Trả lại",

@@ -104,6 +104,7 @@ def test_each_role_clicks_through_the_campaign_year(page):
     login(page, "chutich")
     page.click("nav >> text=Phê duyệt khen thưởng")
     page.check("input[data-check-all]")
+    page.once("dialog", lambda d: d.accept())          # “Cấp số quyết định cho 1 hồ sơ?”
     page.click("main form button[type=submit]")
     page.wait_for_selector("text=Đã phê duyệt 1 hồ sơ")
     heading = page.inner_text("h1")

@@ -18,6 +18,7 @@ EXPECTED = {
     ("returned", "submit_report"): ("report_submitted", {"unit_staff"}, False),
     ("report_submitted", "correct_fields"): ("report_submitted", {"unit_staff", "police"}, False),
     ("returned", "correct_fields"): ("returned", {"unit_staff"}, False),
+    ("returned", "resubmit"): ("report_submitted", {"unit_staff"}, False),
     ("report_submitted", "forward"): ("under_appraisal", {"police"}, False),
     ("report_submitted", "return"): ("returned", {"police"}, True),
     ("under_appraisal", "return"): ("returned", {"vhxh"}, True),

@@ -76,3 +76,22 @@ document.addEventListener("DOMContentLoaded", () => {
     tbody.appendChild(row);
   }));
 });
+
+// Ask before an action that cannot be undone: issuing numbered papers, rejecting.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-confirm]").forEach((form) => form.addEventListener("submit", (ev) => {
+    if (!window.confirm(form.dataset.confirm)) ev.preventDefault();
+  }));
+  document.querySelectorAll("form[data-confirm-approve]").forEach((form) => form.addEventListener("submit", (ev) => {
+    const chosen = [...form.querySelectorAll("input[name=dossier_ids]:checked")];
+    if (!chosen.length) return;     // the server says “Chọn ít nhất một hồ sơ”
+    const awardees = chosen.reduce((sum, c) => sum + Number(c.dataset.awardees || 0), 0);
+    const message = awardees
+      ? `Cấp số quyết định cho ${chosen.length} hồ sơ? Hệ thống sẽ ban hành 1 quyết định khen thưởng có số và ${awardees} giấy khen; không thể hoàn tác.`
+      : `Phê duyệt kết quả ${chosen.length} hồ sơ? Không có ai đủ điều kiện nên không ban hành quyết định, giấy khen.`;
+    if (!window.confirm(message)) ev.preventDefault();
+  }));
+  document.querySelectorAll("[data-all-accepted]").forEach((btn) => btn.addEventListener("click", () => {
+    btn.closest("form").querySelectorAll("input[type=radio][value=accepted]").forEach((r) => { r.checked = true; });
+  }));
+});
