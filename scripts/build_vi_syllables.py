@@ -7,7 +7,8 @@ Sources (all shippable; none is read at run time):
 * the plain text of Nghị định 30/2020/NĐ-CP and its annexes I and III (public legal texts, outside copyright)
   → syllable and syllable-bigram counts of the administrative genre;
 * the project's own Vietnamese texts: the document templates and sample contexts (`doc_templates/`), the
-  movement's criteria (`workflows/criteria.py`), the OCR phrase list (`extractors/lexicon.py`) and the
+  movement's criteria (`workflows/criteria.py`), the OCR phrase list (`extractors/lexicon.py`), frozen in
+  `extractors/data/vi_project_text.txt` (refreshed only with --refresh-project-text), and the
   names of the levels of government below (`tuyến tỉnh`, `cấp xã`, `địa bàn huyện`: ND30 has none);
   the test generator (`tests/fixtures/extract/make_docs.py`) is left out so held-out documents stay unseen;
 * pyvi's dictionary (`pyvi/models/words.txt`, MIT, ~31 000 words): every word adds one to each of its
@@ -39,6 +40,9 @@ from extractors.quality import is_valid_syllable  # noqa: E402
 from extractors.vi_correct import syllable_key  # noqa: E402
 
 OUT = ROOT / "extractors" / "data" / "vi_syllables.tsv"
+# The project's own texts, frozen: the model changes when this file is refreshed on purpose
+# (--refresh-project-text), not whenever a template's wording or the OCR phrase list is edited.
+PROJECT_TEXT = ROOT / "extractors" / "data" / "vi_project_text.txt"
 PROJECT_TEXTS = ["doc_templates/build_templates.py", "doc_templates/samples.py", "workflows/criteria.py"]
 LEVELS = [f"{word} {level}" for word in ("tuyến", "cấp", "địa bàn", "trên địa bàn")
           for level in ("trung ương", "tỉnh", "huyện", "xã", "thôn", "cơ sở")]
@@ -66,6 +70,12 @@ def project_strings(path: Path) -> str:
     """Every string literal of a Python source file, one a line."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return "\n".join(n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+
+
+def project_text(root: Path) -> str:
+    """The project's texts of the genre (templates, samples, criteria, the OCR phrase list), form-feed separated."""
+    parts = [project_strings(root / name) for name in PROJECT_TEXTS]
+    return "\f".join(parts + ["\n".join(lexicon.PHRASES + LEVELS)])
 
 
 def pyvi_words() -> list[str]:
@@ -100,7 +110,7 @@ def count(nd30: Path) -> tuple[dict[str, Counter], dict[str, Counter]]:
                     bigrams[column][run[i - 1], syllable] += 1
 
     genre = [(nd30 / name).read_text(encoding="utf-8") for name in ND30_TEXTS]
-    genre += [project_strings(ROOT / name) for name in PROJECT_TEXTS] + ["\n".join(lexicon.PHRASES + LEVELS)]
+    genre += PROJECT_TEXT.read_text(encoding="utf-8").split("\f")
     for text in genre:
         add(runs(text), "genre")
     for word in pyvi_words():
@@ -134,7 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--nd30", type=Path, default=ROOT / ".." / "shared" / "reference" / "nd30")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--refresh-project-text", action="store_true",
+                        help=f"rewrite {PROJECT_TEXT.name} from the current templates, criteria and phrase list first")
     args = parser.parse_args(argv)
+    if args.refresh_project_text:
+        PROJECT_TEXT.write_text(project_text(ROOT), encoding="utf-8")
     unigrams, bigrams = count(args.nd30)
     canon = canonical_spellings(unigrams)
     uni = merged(unigrams, canon.get)

@@ -176,7 +176,7 @@ def make_env(tmp_path: Path, redis_url: str, db: str, monkeypatch, template_url:
         _pg(f'CREATE DATABASE "{name}" TEMPLATE "{template_url.rsplit("/", 1)[1]}"')
         url = _pg_url(name)
     else:
-        shutil.copyfile(template_url.removeprefix("sqlite:///"), tmp_path / "app.db")
+        shutil.copy(template_url.removeprefix("sqlite:///"), tmp_path / "app.db")   # with its mode (0600)
         url = f"sqlite:///{tmp_path / 'app.db'}"
     env = Env(tmp_path / "var", url, redis_url)
     for key, value in env.environ.items():

@@ -91,12 +91,14 @@ def test_the_database_and_the_file_store_are_private(client, env):
 def test_an_ocr_failure_is_told_in_vietnamese_and_the_detail_stays_in_the_log(client, env, caplog):
     import io
 
-    from PIL import Image
+    from PIL import Image, ImageDraw
 
     unit = Api(client, "donvi07")
     d = unit.post("/dossiers", json={"unit_id": unit.unit_id(), "campaign_id": unit.campaign_id()}).get_json()["id"]
     sliver = io.BytesIO()
-    Image.new("L", (20, 190), 255).save(sliver, "PNG")          # a sliver of a scan: OCR's arrays do not fit
+    image = Image.new("L", (20, 190), 255)                       # a sliver of a scan: OCR's arrays do not fit
+    ImageDraw.Draw(image).line((0, 10, 20, 180), fill=0, width=3)  # with ink (a blank page is not OCR'd at all)
+    image.save(sliver, "PNG")
     r = client.post(f"/api/v1/dossiers/{d}/reports", headers=unit.headers,
                     data={"file": (io.BytesIO(sliver.getvalue()), "anh.png")}, content_type="multipart/form-data")
     assert r.status_code == 202, r.get_json()
