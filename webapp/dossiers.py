@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+import settings
 from storage import previews
 from storage.models import Campaign, Dossier
 from webapp import serializers
@@ -111,15 +112,16 @@ def _may_correct(user, dossier, report) -> bool:
 @bp.route("/dossiers/<int:dossier_id>/upload", methods=["GET", "POST"])
 @login_required
 def upload(dossier_id: int):
-    """Upload the report file (PDF or images); it is read in the background."""
+    """Upload the report: one file (PDF, image, Word) or several photos/PDFs as its pages, in the order
+    chosen on the page; it is read in the background."""
     user = me()
     dossier = visibility.get_dossier(g.db, user, dossier_id)
     if request.method == "POST":
         dossiers.check_may_submit(user.id, dossier_id)
-        file = request.files.get("file")
-        if file is None or not file.filename:
+        files = [f for f in request.files.getlist("file") if f.filename]
+        if not files:
             raise Invalid("Chưa chọn tệp báo cáo.", "file")
-        report_id = save_and_submit(file, user.id, dossier_id, send=False)   # checked by the clerk, then sent
+        report_id = save_and_submit(files, user.id, dossier_id, send=False)   # checked by the clerk, then sent
         if request.accept_mimetypes.best == "application/json":
             return jsonify(report_id=report_id, status="queued",
                            status_url=url_for(".report_status", report_id=report_id),
@@ -127,7 +129,7 @@ def upload(dossier_id: int):
         flash("Đã nhận tệp báo cáo; hệ thống đang đọc nội dung. Kiểm tra các trường rồi bấm “Gửi Công an xã”.",
               "success")
         return redirect(url_for(".show", dossier_id=dossier_id))
-    return render_template("dossiers/upload.html", d=dossier)
+    return render_template("dossiers/upload.html", d=dossier, max_mb=settings.get().max_upload_mb)
 
 
 @bp.post("/dossiers/<int:dossier_id>/send")
