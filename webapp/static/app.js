@@ -60,7 +60,11 @@ function pageOrder(form) {
       const li = document.createElement("li");
       const thumb = /^image\/(jpeg|png)$/.test(f.type) ? document.createElement("img") : document.createElement("span");
       thumb.className = "page-thumb";
-      if (thumb.tagName === "IMG") { thumb.src = URL.createObjectURL(f); thumb.alt = f.name; } else { thumb.textContent = f.name.split(".").pop().toUpperCase(); }
+      if (thumb.tagName === "IMG") {           // a data: URL, as the CSP allows (img-src 'self' data:)
+        const reader = new FileReader();
+        reader.onload = () => { thumb.src = reader.result; };
+        reader.readAsDataURL(f); thumb.alt = f.name;
+      } else { thumb.textContent = f.name.split(".").pop().toUpperCase(); }
       const label = document.createElement("span");
       label.className = "page-name";
       label.textContent = `Trang ${i + 1}: ${f.name}`;
