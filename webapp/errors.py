@@ -60,6 +60,10 @@ def register(app: Flask) -> None:
         code, message = HTTP_MESSAGES.get(exc.code, ("http_error", exc.description or "Lỗi."))
         if exc.code == 400 and "CSRF" in (exc.description or ""):
             code, message = "csrf", "Phiên biểu mẫu đã hết hạn, vui lòng tải lại trang và thử lại."
+        if exc.code == 413:
+            mb = (request.max_content_length or 0) // 2**20
+            message = (f"Tệp quá lớn: các tệp gửi một lần vượt giới hạn {mb} MB. Hãy quét hoặc chụp ở độ phân giải "
+                       "thấp hơn (A4 khoảng 300 dpi), hoặc xuất lại PDF nhỏ hơn rồi tải lên.")
         return error_response(exc.code or 500, code, message)
 
     @app.errorhandler(OverflowError)

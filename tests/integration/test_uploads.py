@@ -173,3 +173,49 @@ def test_a_word_file_with_macros_is_refused_and_nothing_changes(clerk, sqlite_en
     assert_refused_and_nothing_changed(api, sqlite_env, dossier_id, buf.getvalue(), name, 422, "active_content")
     r = upload_bytes(api, dossier_id, buf.getvalue(), name)
     assert "macro" in r.get_json()["error"]["message"] and VIETNAMESE.search(r.get_json()["error"]["message"])
+
+
+def test_the_web_form_takes_a_word_report(clerk, sqlite_env, tmp_path):
+    from api_helpers import csrf_token
+    from storage.db import read_session
+    from storage.models import Report
+
+    api, dossier_id = clerk
+    login_html(api.client, "donvi01")
+    token = csrf_token(api.client, f"/dossiers/{dossier_id}/upload")
+    data = word.build_report(tmp_path / "bao-cao.docx").read_bytes()
+    r = api.client.post(f"/dossiers/{dossier_id}/upload", content_type="multipart/form-data",
+                        data={"csrf_token": token, "file": (io.BytesIO(data), "Báo cáo 2026.docx")})
+    assert r.status_code == 302, r.get_data(as_text=True)[:500]
+    with read_session() as s:
+        report = s.query(Report).filter_by(dossier_id=dossier_id).one()
+        assert report.mime.endswith("wordprocessingml.document") and report.originals is None
+
+
+def test_an_old_doc_file_is_accepted_and_read(clerk, sqlite_env, tmp_path):
+    api, dossier_id = clerk
+    doc = word.convert(word.build_report(tmp_path / "r.docx"), "doc", tmp_path)
+    r = upload_bytes(api, dossier_id, doc.read_bytes(), "bao-cao.doc")
+    assert r.status_code == 202, r.get_json()
+    sqlite_env.run_jobs()
+    report = api.get(f"/reports/{r.get_json()['report_id']}").get_json()
+    assert report["status"] == "done", report["error"]
+    assert report["fields"]["signer_name"] == "Nguyễn Văn An"
+
+
+def test_a_too_large_upload_names_the_limit(sqlite_env, monkeypatch):
+    from api_helpers import Api
+
+    api = Api(make_client(monkeypatch, MAX_UPLOAD_MB=1), "donvi01")
+    dossier_id = api.post("/dossiers", json={"unit_id": api.unit_id(), "campaign_id": api.campaign_id()}).get_json()["id"]
+    photo = jpeg(Image.effect_noise((1200, 1200), 80))
+    r = upload_many(api, dossier_id, [(photo, "a.jpg"), (photo, "b.jpg"), (photo, "c.jpg")])
+    assert r.status_code == 413 and "1 MB" in r.get_json()["error"]["message"]
+
+
+def test_one_bad_page_among_several_is_named(clerk):
+    api, dossier_id = clerk
+    good = jpeg(photos.page(photos.HEADER))
+    r = upload_many(api, dossier_id, [(good, "anh-1.jpg"), (b"not an image", "anh-2.jpg")])
+    assert r.status_code == 415
+    assert r.get_json()["error"]["message"].startswith("Tệp thứ 2 (anh-2.jpg):")
