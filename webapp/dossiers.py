@@ -11,7 +11,7 @@ from storage import previews
 from storage.models import Campaign, Dossier
 from webapp import serializers
 from webapp.api import save_and_submit
-from webapp.downloads import report_file
+from webapp.downloads import original_file, report_file
 from webapp.forms import optional_int
 from workflows import dossiers, visibility
 from workflows.errors import Invalid, NotFound
@@ -155,6 +155,16 @@ def report_status(report_id: int):
 def report_download(report_id: int):
     """The uploaded file, as it was received."""
     return report_file(visibility.get_report(g.db, me(), report_id))
+
+
+@bp.get("/reports/<int:report_id>/originals/<int:n>")
+@login_required
+def report_original(report_id: int, n: int):
+    """The n-th (1-based) of the files a report was joined from, as it was received."""
+    report = visibility.get_report(g.db, me(), report_id)
+    if not 1 <= n <= len(report.originals or []):
+        raise NotFound("Báo cáo không có tệp gốc này.")
+    return original_file(report.originals[n - 1])
 
 
 @bp.get("/reports/<int:report_id>/pages/<int:page>.png")

@@ -44,3 +44,10 @@ def report_file(report: Report):
     stem = report.filename.rsplit(".", 1)[0]
     return send_file(store().path(report.sha256), mimetype=report.mime, as_attachment=True,
                      download_name=download_name(stem, ext), etag=report.sha256)
+
+
+def original_file(original: dict):
+    """One of the files a report was joined from ({filename, sha256, mime}), as it was received."""
+    stem = original["filename"].rsplit(".", 1)[0]
+    return send_file(store().path(original["sha256"]), mimetype=original["mime"], as_attachment=True,
+                     download_name=download_name(stem, REPORT_EXTENSIONS[original["mime"]]), etag=original["sha256"])

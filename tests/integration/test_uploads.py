@@ -121,6 +121,11 @@ def test_the_web_form_takes_several_files_in_the_chosen_order(clerk, sqlite_env)
         assert report.draft and report.pages == 2 and report.filename == "chu-ky.pdf"
         assert [o["filename"] for o in report.originals] == ["chu-ky.jpg", "dau.jpg"]
     assert preview(api, report.id, 2).size == preview(api, report.id, 1).size
+    html = api.client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
+    assert "Ghép theo thứ tự từ 2 tệp gốc" in html and "2. dau.jpg" in html
+    second = api.client.get(f"/reports/{report.id}/originals/2")
+    assert second.status_code == 200 and second.data == jpeg(header)
+    assert api.client.get(f"/reports/{report.id}/originals/3").status_code == 404
 
 
 def test_an_iphone_heic_is_accepted_and_previewed(clerk):
