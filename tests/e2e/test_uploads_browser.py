@@ -52,3 +52,30 @@ def test_three_photos_are_reordered_on_the_page_and_stored_in_that_order(page, t
         assert report.pages == 3 and report.filename == "trang-2.pdf"
     shot(page, "upload-dossier")
     logout(page)
+
+
+def test_a_word_report_is_read_and_its_page_previewed(page, tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "uploads_word", Path(__file__).resolve().parents[1] / "unit" / "test_extract_word.py")
+    word = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(word)
+    docx = word.build_report(tmp_path / "Báo cáo năm 2026.docx")
+    login(page, "donvi02")
+    page.click("nav >> text=Đăng ký thi đua")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("text=Đã đăng ký thi đua")
+    page.click("a.btn:has-text('Nộp báo cáo')")
+    page.set_input_files("#file", str(docx))
+    assert page.locator("[data-page-list]").is_hidden(), "one file: no page list"
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/dossiers/\d+$"))
+    page.wait_for_selector("text=Đã đọc xong", timeout=120_000)
+    assert page.input_value("#f_issuer") == "TRƯỜNG THCS PHƯỢNG TIẾN"
+    page.wait_for_function("document.querySelector('.page-img') && document.querySelector('.page-img').naturalWidth > 0",
+                           timeout=60_000)
+    assert "Báo cáo năm 2026.docx" in page.inner_text(".report-status")
+    shot(page, "word-dossier")
+    logout(page)
