@@ -390,7 +390,8 @@ def _pdf_pages(path: Path, max_pages: int, max_megapixels: float) -> tuple[int, 
         if pages == 0:
             raise Unreadable("Tệp PDF không có trang nào.")
         if pages > max_pages:
-            raise TooManyPages(f"Tệp có {pages} trang, vượt giới hạn {max_pages} trang.")
+            raise TooManyPages(f"Tệp có {pages} trang, vượt giới hạn {max_pages} trang. Hãy tách thành các tệp "
+                               "ngắn hơn hoặc chỉ tải lên phần báo cáo.")
         biggest = 0.0
         for i in range(pages):
             try:
@@ -481,7 +482,8 @@ def _check_stream(stream, max_megapixels: float) -> int:
         w, h = int(stream.get("/Width", 0)), int(stream.get("/Height", 0))
         if w * h / 1e6 > max_megapixels:
             raise TooManyPixels(f"Tệp PDF chứa ảnh quá lớn ({w}×{h} điểm ảnh, {w * h / 1e6:.0f} megapixel), "
-                                f"vượt giới hạn {max_megapixels:g} megapixel.")
+                                f"vượt giới hạn {max_megapixels:g} megapixel. Hãy quét lại ở độ phân giải thấp "
+                                "hơn (A4 300 dpi khoảng 9 megapixel) rồi xuất PDF.")
         return 0
     limit = MAX_STREAM_MB * 2**20
     filters = stream.get("/Filter")
@@ -542,7 +544,8 @@ def _check_frames(im, max_pages: int, max_megapixels: float) -> list[tuple[int, 
     """Page count and the size of every page, from the headers only."""
     frames = getattr(im, "n_frames", 1)
     if frames > max_pages:
-        raise TooManyPages(f"Tệp ảnh có {frames} trang, vượt giới hạn {max_pages} trang.")
+        raise TooManyPages(f"Tệp ảnh có {frames} trang, vượt giới hạn {max_pages} trang. Hãy tách thành các "
+                           "tệp ngắn hơn.")
     sizes = []
     for i in range(frames):
         im.seek(i)
