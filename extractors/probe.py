@@ -142,13 +142,102 @@ def probe(path: str | Path, *, max_pages: int = 300, max_megapixels: float = 100
     with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as raw:
         mime = sniff(raw[:TAIL])
         if mime is None:
-            raise UnsupportedType("Tệp không phải PDF, JPEG, PNG hoặc TIFF (kiểm tra theo nội dung tệp).")
+            return _probe_other(path, raw, max_pages, max_megapixels)
         _check_single_format(raw, mime)
         if mime == "application/pdf":
             _check_pdf_end(raw)
     if mime == "application/pdf":
         return _probe_pdf_isolated(path, max_pages, max_megapixels)
     return _probe_image(path, mime, max_pages, max_megapixels)
+
+
+def _probe_other(path: Path, raw: mmap.mmap, max_pages: int, max_megapixels: float) -> Probe:
+    """Word/LibreOffice documents and HEIC photos, recognised by content; anything else is refused."""
+    from . import wordfile
+    from .multipage import sniff_heic
+
+    mime = wordfile.sniff(path)
+    if mime is not None:          # a .docx/.odt is a ZIP by nature: no polyglot check on the ZIP directory
+        return _probe_word(path, raw, mime, max_pages)
+    if sniff_heic(path):
+        _check_single_format(raw, HEIC)
+        return _probe_image(path, HEIC, max_pages, max_megapixels)
+    if raw[:4] == b"PK\x03\x04" and _zip_names(path) & MACRO_PARTS:
+        raise ActiveContent(MACRO_MESSAGE)
+    raise UnsupportedType(UNSUPPORTED_MESSAGE)
+
+
+HEIC = "image/heic"
+UNSUPPORTED_MESSAGE = ("Tệp không phải PDF, ảnh (JPEG, PNG, TIFF, HEIC) hoặc văn bản Word/LibreOffice (.docx, .doc, "
+                       ".odt) (kiểm tra theo nội dung tệp, không theo tên). Hãy lưu báo cáo thành một trong các "
+                       "định dạng đó rồi tải lên.")
+MACRO_MESSAGE = ("Tệp Word có chứa macro hoặc mã lệnh (VBA), hệ thống không nhận. Hãy mở tệp, chọn Lưu thành "
+                 "“Word Document (.docx)” hoặc xuất ra PDF rồi tải lên.")
+LINK_MESSAGE = ("Tệp Word có liên kết tới một chương trình bên ngoài, hệ thống không nhận. Hãy xóa liên kết đó "
+                "hoặc xuất văn bản ra PDF rồi tải lên.")
+MACRO_PARTS = {"vbaproject.bin", "vbadata.xml"}          # file names (lower case) that carry Word macros
+OLE_MACRO_STREAMS = ("Macros".encode("utf-16-le"), "_VBA_PROJECT".encode("utf-16-le"))
+MAX_UNZIPPED_MB = 200
+EXTERNAL_TARGET = re.compile(rb'<Relationship\b[^>]*>', re.S)
+
+
+def _probe_word(path: Path, raw: mmap.mmap, mime: str, max_pages: int) -> Probe:
+    """A Word/LibreOffice text document: no macros, no links to programs, not a ZIP bomb, within the page
+    limit (as the saving program stated it; a .doc states none, its pages are counted when it is read)."""
+    from . import wordfile
+
+    if mime == wordfile.DOC:
+        if any(raw.find(stream) != -1 for stream in OLE_MACRO_STREAMS):
+            raise ActiveContent(MACRO_MESSAGE)
+    else:
+        _check_word_package(path)
+    pages = wordfile.stated_pages(path)
+    if pages is not None and pages > max_pages:
+        raise TooManyPages(f"Văn bản có {pages} trang, vượt giới hạn {max_pages} trang. Hãy tách thành các tệp "
+                           f"ngắn hơn hoặc chỉ tải lên phần báo cáo.")
+    return Probe(mime, pages or 1, 0.0)
+
+
+def _zip_names(path: Path) -> set[str]:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return {Path(i.filename).name.lower() for i in z.infolist()}
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return set()
+
+
+def _check_word_package(path: Path) -> None:
+    """The parts of a .docx/.odt: their unpacked size, macro parts, Basic modules, links to programs."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            if sum(i.file_size for i in infos) > MAX_UNZIPPED_MB * 2**20:
+                raise TooComplex(f"Tệp Word giải nén ra hơn {MAX_UNZIPPED_MB} MB, hệ thống không nhận. Hãy "
+                                 "lưu lại văn bản (nén ảnh trong văn bản) hoặc xuất ra PDF rồi tải lên.")
+            names = [i.filename for i in infos]
+            if {Path(n).name.lower() for n in names} & MACRO_PARTS or any(
+                    n.startswith("Basic/") and not n.endswith(("script-lc.xml", "script-lb.xml")) for n in names):
+                raise ActiveContent(MACRO_MESSAGE)
+            for info in infos:
+                if info.filename.endswith(".rels") and info.file_size < 4 * 2**20:
+                    _check_relationships(z.read(info))
+    except zipfile.BadZipFile:
+        raise Unreadable("Tệp Word bị hỏng hoặc không đầy đủ, không đọc được. Hãy mở bằng Word/LibreOffice, "
+                         "lưu lại rồi tải lên.") from None
+
+
+def _check_relationships(xml: bytes) -> None:
+    """An external relationship whose target is a program (or a macro document) is refused."""
+    for rel in EXTERNAL_TARGET.findall(xml):
+        target = re.search(rb'Target="([^"]*)"', rel)
+        if b'TargetMode="External"' in rel and target:
+            name = target.group(1).decode("utf-8", "replace").split("?")[0].split("#")[0].strip().lower()
+            if Path(name).suffix in PROGRAM_SUFFIXES | {".dotm"}:      # a program, or a macro template
+                raise ActiveContent(LINK_MESSAGE)
 
 
 def _check_single_format(raw: mmap.mmap, mime: str) -> None:
@@ -174,7 +263,8 @@ def _ends_with_zip_directory(raw: mmap.mmap) -> bool:
 
 
 def _label(mime: str) -> str:
-    return {"application/pdf": "PDF", "image/png": "ảnh PNG", "image/jpeg": "ảnh JPEG"}.get(mime, "ảnh TIFF")
+    return {"application/pdf": "PDF", "image/png": "ảnh PNG", "image/jpeg": "ảnh JPEG",
+            HEIC: "ảnh HEIC"}.get(mime, "ảnh TIFF")
 
 
 def _check_pdf_end(raw: mmap.mmap) -> None:
@@ -266,10 +356,14 @@ def _render_pdf(path: str, page: int, box: tuple[int, int]):
 def _render_image(path: str, page: int, box: tuple[int, int]):
     from PIL import Image
 
+    from PIL import ImageOps
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()           # iPhone photos
     im = Image.open(path)
     im.seek(page - 1)
     im.draft("RGB", box)             # JPEG: decode at a reduced size when it is much larger than the box
-    return im.copy()
+    return ImageOps.exif_transpose(im)   # a phone photo stored sideways previews upright
 
 
 CHILD_ENTRIES = {"probe": _child_probe, "render": _child_render}
@@ -296,7 +390,8 @@ def _pdf_pages(path: Path, max_pages: int, max_megapixels: float) -> tuple[int, 
         if pages == 0:
             raise Unreadable("Tệp PDF không có trang nào.")
         if pages > max_pages:
-            raise TooManyPages(f"Tệp có {pages} trang, vượt giới hạn {max_pages} trang.")
+            raise TooManyPages(f"Tệp có {pages} trang, vượt giới hạn {max_pages} trang. Hãy tách thành các tệp "
+                               "ngắn hơn hoặc chỉ tải lên phần báo cáo.")
         biggest = 0.0
         for i in range(pages):
             try:
@@ -305,14 +400,23 @@ def _pdf_pages(path: Path, max_pages: int, max_megapixels: float) -> tuple[int, 
                 raise Unreadable(f"Tệp PDF bị hỏng: không đọc được trang {i + 1} (cấu trúc trang sai). "
                                  "Hãy xuất lại hoặc quét lại rồi tải lên.") from None
             _check_shape(w, h, f"Trang {i + 1}")
-            biggest = max(biggest, (w / 72 * 300) * (h / 72 * 300) / 1e6)   # w×h pt at 300 dpi
+            biggest = max(biggest, _read_megapixels(w, h))
         if biggest > max_megapixels:
             raise TooManyPixels(
-                f"Trang quá lớn ({biggest:.0f} megapixel ở 300 dpi), vượt giới hạn {max_megapixels:g} megapixel."
+                f"Trang quá lớn ({biggest:.0f} megapixel khi đọc), vượt giới hạn {max_megapixels:g} megapixel. "
+                "Hãy xuất lại hoặc quét lại theo khổ giấy thông thường (A4)."
             )
         return pages, biggest
     finally:
         pdf.close()
+
+
+def _read_megapixels(w: float, h: float) -> float:
+    """Megapixels of a w × h pt page as the reader renders it: 300 dpi for paper-sized pages, less for a page
+    whose size is an image's pixel count (a phone photo or a 72 dpi scan wrapped in a PDF), as
+    `extractors.ocr.render_dpi` does. Embedded images are judged by their own pixels (`_check_stream`)."""
+    dpi = 300 if w <= 700 else max(72, int(300 * 612 / w))
+    return (w / 72 * dpi) * (h / 72 * dpi) / 1e6
 
 
 def _check_shape(w: float, h: float, what: str) -> None:
@@ -378,7 +482,8 @@ def _check_stream(stream, max_megapixels: float) -> int:
         w, h = int(stream.get("/Width", 0)), int(stream.get("/Height", 0))
         if w * h / 1e6 > max_megapixels:
             raise TooManyPixels(f"Tệp PDF chứa ảnh quá lớn ({w}×{h} điểm ảnh, {w * h / 1e6:.0f} megapixel), "
-                                f"vượt giới hạn {max_megapixels:g} megapixel.")
+                                f"vượt giới hạn {max_megapixels:g} megapixel. Hãy quét lại ở độ phân giải thấp "
+                                "hơn (A4 300 dpi khoảng 9 megapixel) rồi xuất PDF.")
         return 0
     limit = MAX_STREAM_MB * 2**20
     filters = stream.get("/Filter")
@@ -412,6 +517,10 @@ def _inflated_size(data: bytes, limit: int) -> int:
 def _probe_image(path: Path, mime: str, max_pages: int, max_megapixels: float) -> Probe:
     from PIL import Image, UnidentifiedImageError
 
+    if mime == HEIC:
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
     try:
         with Image.open(path) as im:
             frames = _check_frames(im, max_pages, max_megapixels)
@@ -424,7 +533,8 @@ def _probe_image(path: Path, mime: str, max_pages: int, max_megapixels: float) -
         # PIL refuses twice its MAX_IMAGE_PIXELS (~179 MP) at open, before we can read the size ourselves.
         found = re.search(r"\((\d+) pixels\)", str(exc))
         size = f"{int(found.group(1)) / 1e6:.0f} megapixel" if found else "quá nhiều điểm ảnh"
-        raise TooManyPixels(f"Ảnh quá lớn ({size}), vượt giới hạn {max_megapixels:g} megapixel.") from None
+        raise TooManyPixels(f"Ảnh quá lớn ({size}), vượt giới hạn {max_megapixels:g} megapixel. Hãy chụp hoặc "
+                            "quét ở độ phân giải thấp hơn (ảnh A4 300 dpi khoảng 9 megapixel).") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error):
         raise Unreadable("Tệp ảnh bị hỏng hoặc không đầy đủ, không đọc được. Hãy chụp hoặc quét lại.") from None
     return Probe(mime, len(frames), round(biggest, 2))
@@ -434,7 +544,8 @@ def _check_frames(im, max_pages: int, max_megapixels: float) -> list[tuple[int, 
     """Page count and the size of every page, from the headers only."""
     frames = getattr(im, "n_frames", 1)
     if frames > max_pages:
-        raise TooManyPages(f"Tệp ảnh có {frames} trang, vượt giới hạn {max_pages} trang.")
+        raise TooManyPages(f"Tệp ảnh có {frames} trang, vượt giới hạn {max_pages} trang. Hãy tách thành các "
+                           "tệp ngắn hơn.")
     sizes = []
     for i in range(frames):
         im.seek(i)
@@ -442,7 +553,8 @@ def _check_frames(im, max_pages: int, max_megapixels: float) -> list[tuple[int, 
         _check_shape(w, h, f"Trang ảnh {i + 1}")
         if w * h / 1e6 > max_megapixels:
             raise TooManyPixels(f"Ảnh quá lớn ({w}×{h} điểm ảnh, {w * h / 1e6:.0f} megapixel), "
-                                f"vượt giới hạn {max_megapixels:g} megapixel.")
+                                f"vượt giới hạn {max_megapixels:g} megapixel. Hãy chụp hoặc quét ở độ phân "
+                                "giải thấp hơn (ảnh A4 300 dpi khoảng 9 megapixel).")
         sizes.append((w, h))
     return sizes
 
@@ -451,6 +563,8 @@ def _check_decodes(im, mime: str) -> None:
     """PNG: every chunk's checksum; JPEG: a decode at 1/8 scale (cheap), which fails on cut-off data."""
     if mime == "image/jpeg":
         im.draft("L", (max(1, im.size[0] // 8), max(1, im.size[1] // 8)))
+        im.load()
+    elif mime == HEIC:
         im.load()
     else:
         im.verify()

@@ -137,6 +137,7 @@ class Report(Base):
     pages: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="queued")   # queued, running, done, failed
     draft: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())   # read, not yet sent
+    originals: Mapped[list | None] = mapped_column(JSON)        # several files joined: [{filename, sha256, mime}]
     error: Mapped[str | None] = mapped_column(Text)
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -7,11 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.files import FileStore
-from storage.models import Base, Transition
+from storage.models import Base, Report, Transition
 
 
 def referenced(session: Session) -> set[str]:
-    """Every sha256 any table refers to (columns named *sha256, and transitions' file lists)."""
+    """Every sha256 any table refers to (columns named *sha256, transitions' file lists, the originals of a
+    report joined from several files)."""
     refs: set[str] = set()
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
@@ -19,6 +20,8 @@ def referenced(session: Session) -> set[str]:
                 refs.update(v for v in session.scalars(select(column)) if v)
     for files in session.scalars(select(Transition.files)):
         refs.update(files or [])
+    for originals in session.scalars(select(Report.originals).where(Report.originals.is_not(None))):
+        refs.update(o["sha256"] for o in originals or [])
     return refs
 
 

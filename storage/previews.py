@@ -6,9 +6,12 @@ bounded in pixels whatever the page's shape.
 """
 from __future__ import annotations
 
+import tempfile
 import uuid
 from pathlib import Path
 
+from extractors import wordfile
+from extractors.model import ExtractionError
 from extractors.probe import TooComplex, render_preview
 from storage.files import private_dir, store
 
@@ -22,16 +25,41 @@ class PreviewUnavailable(TooComplex):
     code = "preview_unavailable"
 
 
-def page_png(sha256: str, mime: str, page: int) -> Path:
-    """A PNG of `page` (1-based) of a stored PDF or image, rendered once and cached."""
-    files = store()
-    out = files.root.parent / "previews" / f"{sha256}-{page}.png"
+WORD_MIMES = {wordfile.DOCX, wordfile.DOC, wordfile.ODT}
+WORD_FAILED = ("Không tạo được bản xem trước của tệp Word/LibreOffice (LibreOffice không chuyển được sang PDF). "
+               "Tệp gốc vẫn được lưu nguyên vẹn; có thể tải tệp gốc về để xem.")
+
+
+def _previews_dir() -> Path:
+    out = store().root.parent / "previews"
+    private_dir(out)
+    return out
+
+
+def word_pdf(sha256: str) -> Path:
+    """The PDF LibreOffice prints from a stored Word/LibreOffice file, converted once and cached."""
+    out = _previews_dir() / f"{sha256}.pdf"
     if out.exists():
         return out
-    private_dir(out.parent)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".convert-") as tmp:
+        try:
+            wordfile.convert(store().path(sha256), Path(tmp), "pdf").replace(out)
+        except ExtractionError:
+            raise PreviewUnavailable(WORD_FAILED) from None
+    return out
+
+
+def page_png(sha256: str, mime: str, page: int) -> Path:
+    """A PNG of `page` (1-based) of a stored PDF or image (a Word file: of its PDF), rendered once and cached."""
+    out = _previews_dir() / f"{sha256}-{page}.png"
+    if out.exists():
+        return out
+    source = store().path(sha256)
+    if mime in WORD_MIMES:
+        source, mime = word_pdf(sha256), "application/pdf"
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
     try:
-        render_preview(files.path(sha256), mime, page, tmp, width=WIDTH, height=HEIGHT)
+        render_preview(source, mime, page, tmp, width=WIDTH, height=HEIGHT)
         tmp.replace(out)
     except TooComplex:
         raise PreviewUnavailable(PREVIEW_FAILED) from None

@@ -120,12 +120,13 @@ def get_dossier(dossier_id: int):
 
 @bp.post("/dossiers/<int:dossier_id>/reports")
 def upload_report(dossier_id: int):
-    """Upload a report file; it is validated now and read in the background."""
+    """Upload a report: one file, or several (the pages of one report, in the order sent); validated now,
+    read in the background."""
     dossiers.check_may_submit(g.user.id, dossier_id)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
+    uploads = [f for f in request.files.getlist("file") if f.filename]
+    if not uploads:
         raise Invalid("Thiếu tệp báo cáo (trường “file”).", "file")
-    report_id = save_and_submit(upload, g.user.id, dossier_id, send=_flag(request.form.get("submit"), "submit"))
+    report_id = save_and_submit(uploads, g.user.id, dossier_id, send=_flag(request.form.get("submit"), "submit"))
     return jsonify(report_id=report_id, status="queued"), 202
 
 
@@ -140,14 +141,17 @@ def _flag(value: str | None, name: str, default: bool = True) -> bool:
     return FLAGS[value.strip().lower()]
 
 
-def save_and_submit(upload, actor_id: int, dossier_id: int, send: bool = True) -> int:
-    """Spool the upload to a private temp file, hand it to the service, and always remove the temp file."""
+def save_and_submit(uploads: list, actor_id: int, dossier_id: int, send: bool = True) -> int:
+    """Spool the uploaded files to a private temp dir, hand them to the service (several files are the pages
+    of one report, in this order), and always remove the temp files."""
     tmp_dir = settings.get().tmp_dir
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=tmp_dir, prefix="upload-") as tmp:   # removed even if saving fails
-        upload.save(tmp)
-        tmp.flush()
-        return dossiers.submit_report(actor_id, dossier_id, Path(tmp.name), upload.filename, send=send)
+    with tempfile.TemporaryDirectory(dir=tmp_dir, prefix="upload-") as tmp:   # removed even if saving fails
+        paths = []
+        for i, upload in enumerate(uploads):
+            paths.append(Path(tmp) / f"{i:03d}")
+            upload.save(paths[-1])
+        return dossiers.submit_report(actor_id, dossier_id, paths, [u.filename for u in uploads], send=send)
 
 
 @bp.get("/reports/<int:report_id>")

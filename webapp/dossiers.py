@@ -6,11 +6,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+import settings
 from storage import previews
 from storage.models import Campaign, Dossier
 from webapp import serializers
 from webapp.api import save_and_submit
-from webapp.downloads import report_file
+from webapp.downloads import original_file, report_file
 from webapp.forms import for_person, optional_int, row_of
 from workflows import dossiers, visibility
 from workflows.errors import Conflict, Invalid, NotFound
@@ -111,15 +112,16 @@ def _may_correct(user, dossier, report) -> bool:
 @bp.route("/dossiers/<int:dossier_id>/upload", methods=["GET", "POST"])
 @login_required
 def upload(dossier_id: int):
-    """Upload the report file (PDF or images); it is read in the background."""
+    """Upload the report: one file (PDF, image, Word) or several photos/PDFs as its pages, in the order
+    chosen on the page; it is read in the background."""
     user = me()
     dossier = visibility.get_dossier(g.db, user, dossier_id)
     if request.method == "POST":
         dossiers.check_may_submit(user.id, dossier_id)
-        file = request.files.get("file")
-        if file is None or not file.filename:
+        files = [f for f in request.files.getlist("file") if f.filename]
+        if not files:
             raise Invalid("Chưa chọn tệp báo cáo.", "file")
-        report_id = save_and_submit(file, user.id, dossier_id, send=False)   # checked by the clerk, then sent
+        report_id = save_and_submit(files, user.id, dossier_id, send=False)   # checked by the clerk, then sent
         if request.accept_mimetypes.best == "application/json":
             return jsonify(report_id=report_id, status="queued",
                            status_url=url_for(".report_status", report_id=report_id),
@@ -127,7 +129,7 @@ def upload(dossier_id: int):
         flash("Đã nhận tệp báo cáo; hệ thống đang đọc nội dung. Kiểm tra các trường rồi bấm “Gửi Công an xã”.",
               "success")
         return redirect(url_for(".show", dossier_id=dossier_id))
-    return render_template("dossiers/upload.html", d=dossier)
+    return render_template("dossiers/upload.html", d=dossier, max_mb=settings.get().max_upload_mb)
 
 
 @bp.post("/dossiers/<int:dossier_id>/send")
@@ -153,6 +155,16 @@ def report_status(report_id: int):
 def report_download(report_id: int):
     """The uploaded file, as it was received."""
     return report_file(visibility.get_report(g.db, me(), report_id))
+
+
+@bp.get("/reports/<int:report_id>/originals/<int:n>")
+@login_required
+def report_original(report_id: int, n: int):
+    """The n-th (1-based) of the files a report was joined from, as it was received."""
+    report = visibility.get_report(g.db, me(), report_id)
+    if not 1 <= n <= len(report.originals or []):
+        raise NotFound("Báo cáo không có tệp gốc này.")
+    return original_file(report.originals[n - 1])
 
 
 @bp.get("/reports/<int:report_id>/pages/<int:page>.png")

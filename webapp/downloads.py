@@ -33,8 +33,21 @@ def document_file(doc: Document, fmt: str):
                      download_name=download_name(stem, fmt), etag=sha)
 
 
+REPORT_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/tiff": "tif",
+                     "image/heic": "heic", "application/msword": "doc",
+                     "application/vnd.oasis.opendocument.text": "odt",
+                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx"}
+
+
 def report_file(report: Report):
-    ext = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/tiff": "tif"}[report.mime]
+    ext = REPORT_EXTENSIONS[report.mime]
     stem = report.filename.rsplit(".", 1)[0]
     return send_file(store().path(report.sha256), mimetype=report.mime, as_attachment=True,
                      download_name=download_name(stem, ext), etag=report.sha256)
+
+
+def original_file(original: dict):
+    """One of the files a report was joined from ({filename, sha256, mime}), as it was received."""
+    stem = original["filename"].rsplit(".", 1)[0]
+    return send_file(store().path(original["sha256"]), mimetype=original["mime"], as_attachment=True,
+                     download_name=download_name(stem, REPORT_EXTENSIONS[original["mime"]]), etag=original["sha256"])

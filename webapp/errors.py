@@ -64,6 +64,10 @@ def register(app: Flask) -> None:
             if request.method == "POST" and not wants_json() and same_origin():
                 return pending_login()          # the session ended: sign in again, keeping the text
             code, message = "csrf", "Phiên biểu mẫu đã hết hạn, vui lòng tải lại trang và thử lại."
+        if exc.code == 413:
+            mb = (request.max_content_length or 0) // 2**20
+            message = (f"Tệp quá lớn: các tệp gửi một lần vượt giới hạn {mb} MB. Hãy quét hoặc chụp ở độ phân giải "
+                       "thấp hơn (A4 khoảng 300 dpi), hoặc xuất lại PDF nhỏ hơn rồi tải lên.")
         return error_response(exc.code or 500, code, message)
 
     @app.errorhandler(OverflowError)

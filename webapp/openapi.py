@@ -55,7 +55,10 @@ SPEC = {
         },
         "/dossiers/{id}": {"get": _op("Một hồ sơ", errors=(401, 404))},
         "/dossiers/{id}/reports": {"post": _op("Nộp tệp báo cáo", ok=202, body={"multipart/form-data": {
-            "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"},
+            "schema": {"type": "object", "properties": {"file": {
+                "type": "array", "minItems": 1, "items": {"type": "string", "format": "binary"},
+                "description": "PDF, JPEG, PNG, TIFF, HEIC, DOCX, DOC, ODT; nhiều tệp là các trang của một báo cáo, "
+                               "theo thứ tự gửi"},
                                                         "submit": {"type": "boolean", "default": True}}}}},
             errors=(401, 403, 404, 409, 413, 415, 422))},
         "/reports/{id}": {"get": _op("Một phiên bản báo cáo", errors=(401, 404))},

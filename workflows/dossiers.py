@@ -5,6 +5,7 @@ Callers pass ids, never ORM objects; the web pages and the JSON API both call th
 """
 from __future__ import annotations
 
+import tempfile
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 import settings
 from doc_templates import formats
-from extractors.probe import probe
+from extractors.model import ExtractionError
+from extractors.multipage import combine_to_pdf
+from extractors.probe import ProbeError, Unreadable, probe
 from storage.db import read_session, write_session
 from storage.files import store
 from storage.models import Campaign, Document, Dossier, FieldCorrection, Nominee, Report, Transition, Unit, User, utcnow
@@ -90,13 +93,43 @@ def safe_filename(name: str | None) -> str:
     return (name or "bao-cao")[-200:]
 
 
-def submit_report(actor_id: int, dossier_id: int, upload: Path, filename: str, send: bool = True) -> int:
-    """Validate the uploaded file, store it, record it; the reading runs in a background job. With `send` the
-    report goes to the police at once; without, it stays the clerk's draft until `send_draft`."""
+def submit_report(actor_id: int, dossier_id: int, upload: Path | list[Path], filename: str | list[str],
+                  send: bool = True) -> int:
+    """Validate the uploaded file(s), store, record; the reading runs in a background job. Several files are
+    the pages of one report in the order given: each is checked, then joined into one PDF (the report's file,
+    read and previewed) and kept as uploaded (`Report.originals`). With `send` the report goes to the police
+    at once; without, it stays the clerk's draft until `send_draft`."""
     check_may_submit(actor_id, dossier_id)
+    uploads, names = (upload, filename) if isinstance(upload, list) else ([upload], [filename])
+    if len(uploads) == 1:
+        return _record_report(actor_id, dossier_id, uploads[0], safe_filename(names[0]), send, _probe(uploads[0]))
+    mimes = []
+    for i, (path, name) in enumerate(zip(uploads, names), 1):
+        try:
+            mimes.append(_probe(path).mime)
+        except ProbeError as exc:
+            raise type(exc)(f"Tệp thứ {i} ({safe_filename(name)}): {exc.message}") from None
+    with tempfile.TemporaryDirectory(dir=settings.get().tmp_dir, prefix="combine-") as tmp:
+        combined = Path(tmp) / "report.pdf"
+        try:
+            combine_to_pdf(uploads, combined)
+        except ExtractionError as exc:
+            raise Unreadable(str(exc)) from None
+        info = _probe(combined)
+        originals = [{"filename": safe_filename(name), "sha256": store().put_file(path), "mime": mime}
+                     for path, name, mime in zip(uploads, names, mimes)]
+        name = Path(safe_filename(names[0])).stem + ".pdf"
+        return _record_report(actor_id, dossier_id, combined, name, send, info, originals)
+
+
+def _probe(path: Path):
     cfg = settings.get()
-    info = probe(upload, max_pages=cfg.max_pages, max_megapixels=cfg.max_megapixels)
-    sha = store().put_file(upload)
+    return probe(path, max_pages=cfg.max_pages, max_megapixels=cfg.max_megapixels)
+
+
+def _record_report(actor_id: int, dossier_id: int, path: Path, filename: str, send: bool, info,
+                   originals: list[dict] | None = None) -> int:
+    sha = store().put_file(path)
     with write_session() as session:
         user = actor(session, actor_id)
         dossier = get_dossier(session, user, dossier_id, lock=True)
@@ -104,9 +137,9 @@ def submit_report(actor_id: int, dossier_id: int, upload: Path, filename: str, s
             apply(session, dossier, "submit_report", user, files=[sha])
         else:
             machine.fire(dossier.state, "submit_report", user.role)
-        report = Report(dossier_id=dossier.id, filename=safe_filename(filename), sha256=sha, mime=info.mime,
-                        size=upload.stat().st_size, pages=info.pages, status="queued", submitted_by_id=user.id,
-                        submitted_at=utcnow(), draft=not send)
+        report = Report(dossier_id=dossier.id, filename=filename, sha256=sha, mime=info.mime,
+                        size=path.stat().st_size, pages=info.pages, status="queued", submitted_by_id=user.id,
+                        submitted_at=utcnow(), draft=not send, originals=originals)
         session.add(report)
         session.flush()
         report_id = report.id

@@ -41,8 +41,50 @@ function uploadWithProgress(form) {
       text.classList.add("field-error");
     };
     xhr.onerror = () => { button.disabled = false; text.textContent = "Mất kết nối tới máy chủ; tệp chưa được gửi. Hãy thử lại."; };
-    xhr.send(new FormData(form));
+    const data = new FormData(form);
+    if (form.pageFiles) { data.delete("file"); form.pageFiles.forEach((f) => data.append("file", f, f.name)); }
+    xhr.send(data);
   });
+}
+
+// Several photos or PDFs as the pages of one report: thumbnails in the chosen order, moved with ↑ / ↓.
+// Without JavaScript the files go in the order they were selected.
+function pageOrder(form) {
+  const input = form.querySelector("input[type=file][multiple]");
+  const list = form.querySelector("[data-page-list]");
+  if (!input || !list) return;
+  const render = () => {
+    list.replaceChildren();
+    list.hidden = form.pageFiles.length < 2;
+    form.pageFiles.forEach((f, i) => {
+      const li = document.createElement("li");
+      const thumb = /^image\/(jpeg|png)$/.test(f.type) ? document.createElement("img") : document.createElement("span");
+      thumb.className = "page-thumb";
+      if (thumb.tagName === "IMG") {           // a data: URL, as the CSP allows (img-src 'self' data:)
+        const reader = new FileReader();
+        reader.onload = () => { thumb.src = reader.result; };
+        reader.readAsDataURL(f); thumb.alt = f.name;
+      } else { thumb.textContent = f.name.split(".").pop().toUpperCase(); }
+      const label = document.createElement("span");
+      label.className = "page-name";
+      label.textContent = `Trang ${i + 1}: ${f.name}`;
+      li.append(thumb, label);
+      [["↑", -1, "Chuyển lên"], ["↓", 1, "Chuyển xuống"]].forEach(([sign, step, title]) => {
+        const b = document.createElement("button");
+        b.type = "button"; b.className = "btn small"; b.textContent = sign; b.title = title;
+        b.setAttribute("aria-label", `${title}: ${f.name}`);
+        b.disabled = i + step < 0 || i + step >= form.pageFiles.length;
+        b.addEventListener("click", () => {
+          const moved = form.pageFiles.splice(i, 1)[0];
+          form.pageFiles.splice(i + step, 0, moved);
+          render();
+        });
+        li.append(b);
+      });
+      list.append(li);
+    });
+  };
+  input.addEventListener("change", () => { form.pageFiles = Array.from(input.files); render(); });
 }
 
 function pager(box) {
@@ -62,7 +104,7 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-report-status]").forEach((box) => {
     if (box.dataset.status === "queued" || box.dataset.status === "running") pollReport(box);
   });
-  document.querySelectorAll("form[data-upload]").forEach(uploadWithProgress);
+  document.querySelectorAll("form[data-upload]").forEach((f) => { pageOrder(f); uploadWithProgress(f); });
   document.querySelectorAll("[data-pager]").forEach(pager);
   document.querySelectorAll("[data-print]").forEach((b) => b.addEventListener("click", () => window.print()));
   document.querySelectorAll("[data-refresh]").forEach((el) => setTimeout(() => window.location.reload(), 1000 * Number(el.dataset.refresh)));
