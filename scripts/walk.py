@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from conftest import DEMO_PASSWORD, SHARED, Env, _redis_alive, free_port  # noqa: E402
+from conftest import DEMO_PASSWORD, SHARED, Env, _redis_alive, free_port
 
 REPORT = SHARED / "corpus" / "dev" / "dev_01.pdf"     # Trường THCS Phượng Tiến's report for 2026
 CLERK = "donvi03"                                     # the clerk of Trường THCS Phượng Tiến
@@ -196,10 +196,11 @@ def start(tmp: Path):
         time.sleep(0.05)
     env = Env(tmp / "var", f"sqlite:///{tmp / 'app.db'}", redis_url)
     os.environ.update(env.environ)
+    from werkzeug.serving import make_server
+
     import settings
     from storage import migrate
     from webapp import create_app
-    from werkzeug.serving import make_server
     from workflows import demo, esign
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
