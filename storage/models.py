@@ -148,6 +148,7 @@ class Report(Base):
     text: Mapped[str | None] = mapped_column(Text)
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    days_late: Mapped[int | None] = mapped_column(Integer)      # sent this many days after the deadline
     finished_at: Mapped[datetime | None]
     dossier: Mapped[Dossier] = relationship()
     corrections: Mapped[list["FieldCorrection"]] = relationship(order_by="FieldCorrection.version")

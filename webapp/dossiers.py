@@ -12,7 +12,7 @@ from webapp import serializers
 from webapp.api import save_and_submit
 from webapp.downloads import report_file
 from webapp.forms import optional_int
-from workflows import dossiers, visibility
+from workflows import deadlines, dossiers, visibility
 from workflows.errors import Invalid, NotFound
 from workflows.fields import FIELD_LABELS, METRICS, RATINGS, STRING_FIELDS
 from workflows.machine import STATES
@@ -74,8 +74,9 @@ def new():
                                        {k: v for k, v in targets.items() if v is not None})
         flash("Đã đăng ký thi đua; bản đăng ký đã được tạo.", "success")
         return redirect(url_for(".show", dossier_id=dossier_id))
+    closed = bool(campaigns) and not deadlines.may_register(user.role, campaigns[0], dossiers.today())
     return render_template("dossiers/new.html", units=units, campaigns=campaigns, metrics=METRICS,
-                           preset_unit=request.args.get("unit_id", type=int))
+                           preset_unit=request.args.get("unit_id", type=int), closed=closed)
 
 
 @bp.get("/dossiers/<int:dossier_id>")

@@ -67,7 +67,8 @@ def load(password: str) -> list[tuple[str, str, str]]:
         session.flush()
         units = [Unit(commune_id=commune.id, name=n, kind=k) for n, k in UNITS]
         session.add_all(units)
-        session.add(Campaign(commune_id=commune.id, year=2026, register_deadline=date(2026, 3, 31),
+        # no registration deadline: the demo year can be walked from registration on any day
+        session.add(Campaign(commune_id=commune.id, year=2026, register_deadline=None,
                              report_deadline=date(2026, 11, 30), hamlet_report_deadline=date(2026, 11, 20),
                              province_report_deadline=date(2026, 11, 30)))
         session.flush()

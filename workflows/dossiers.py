@@ -19,7 +19,7 @@ from storage.db import read_session, write_session
 from storage.files import store
 from storage.models import Campaign, Document, Dossier, FieldCorrection, Nominee, Report, Transition, Unit, User, utcnow
 from storage.search import index_report
-from workflows import documents, machine, queue
+from workflows import deadlines, documents, machine, queue
 from workflows.audit import apply, record
 from workflows.errors import Conflict, Forbidden, Invalid, NotFound
 from workflows.fields import clean, clean_nominees, clean_targets
@@ -41,6 +41,9 @@ def register(actor_id: int, unit_id, campaign_id, targets=None) -> int:
         existing = session.scalar(select(Dossier).where(Dossier.unit_id == unit.id,
                                                         Dossier.campaign_id == campaign.id))
         machine.fire(existing.state if existing else machine.NEW, "register", user.role)
+        if not deadlines.may_register(user.role, campaign, today()):
+            raise Forbidden(f"Đã quá hạn đăng ký thi đua (hạn {formats.short_date(campaign.register_deadline)}). "
+                            "Đề nghị Công an xã đăng ký thay cho đơn vị.")
         dossier = Dossier(unit=unit, campaign=campaign, state="registered", targets=clean_targets(targets))
         session.add(dossier)
         session.flush()
@@ -106,7 +109,7 @@ def submit_report(actor_id: int, dossier_id: int, upload: Path, filename: str, s
             machine.fire(dossier.state, "submit_report", user.role)
         report = Report(dossier_id=dossier.id, filename=safe_filename(filename), sha256=sha, mime=info.mime,
                         size=upload.stat().st_size, pages=info.pages, status="queued", submitted_by_id=user.id,
-                        submitted_at=utcnow(), draft=not send)
+                        submitted_at=utcnow(), draft=not send, days_late=_days_late(dossier) if send else None)
         session.add(report)
         session.flush()
         report_id = report.id
@@ -128,12 +131,17 @@ def send_draft(actor_id: int, dossier_id: int, report_id) -> None:
         if report.id != dossier.drafts[-1].id:
             raise Conflict("Chỉ gửi được bản nháp mới nhất; hãy kiểm tra bản đó.")
         apply(session, dossier, "submit_report", user, files=[report.sha256], data=report.current_fields)
-        report.draft, report.submitted_at = False, utcnow()
+        report.draft, report.submitted_at, report.days_late = False, utcnow(), _days_late(dossier)
         session.flush()
         session.expire(dossier, ["reports", "drafts"])
         if report.status == "done":
             replace_nominees(session, dossier, report.current_fields["nominees"])
             index_report(session, report)
+
+
+def _days_late(dossier: Dossier) -> int | None:
+    """Sent today: how many days after the unit's report deadline (None when on time)."""
+    return deadlines.late_by(dossier.campaign, dossier.unit.kind, today())
 
 
 def enqueue_report(report_id: int) -> bool:
