@@ -11,7 +11,7 @@ from storage.models import Campaign, Dossier
 from webapp import serializers
 from webapp.api import save_and_submit
 from webapp.downloads import report_file
-from webapp.forms import optional_int
+from webapp.forms import optional_int, vn_date_input
 from workflows import deadlines, dossiers, visibility
 from workflows.errors import Invalid, NotFound
 from workflows.fields import FIELD_LABELS, METRICS, RATINGS, STRING_FIELDS
@@ -178,7 +178,9 @@ def correct(report_id: int):
 
 
 def _fields_from_form(form) -> dict:
-    fields = {k: form.get(k) or None for k in STRING_FIELDS + ("issue_date", "self_rating")}
+    fields = {k: form.get(k) or None for k in STRING_FIELDS + ("self_rating",)}
+    issued = vn_date_input(form.get("issue_date"), FIELD_LABELS["issue_date"], "issue_date")
+    fields["issue_date"] = issued.isoformat() if issued else None
     fields["period_year"] = optional_int(form.get("period_year"), "period_year")
     fields["antt_standard"] = {"true": True, "false": False}.get(form.get("antt_standard"))
     fields["metrics"] = {k: optional_int(form.get(f"metrics.{k}"), FIELD_LABELS[k]) for k in METRICS}

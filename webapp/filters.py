@@ -41,7 +41,13 @@ def vn_iso_datetime(text: str | None) -> str:
     return vn_datetime(moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ))
 
 
-def vn_date(day: date | None) -> str:
+def vn_date(day: date | str | None) -> str:
+    """dd/mm/yyyy of a date or of an ISO date string (as the report fields store it)."""
+    if isinstance(day, str):
+        try:
+            day = date.fromisoformat(day)
+        except ValueError:
+            return day
     return day.strftime("%d/%m/%Y") if day else ""
 
 

@@ -1,7 +1,13 @@
 """Small helpers for reading HTML forms (every form also carries the CSRF token)."""
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from workflows.errors import Invalid
+
+DMY = re.compile(   # the same as the `pattern` of every date input (templates/_date.html)
+    r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 def int_list(values: list[str]) -> list[int]:
@@ -20,3 +26,18 @@ def optional_int(value: str | None, field: str) -> int | None:
     if not value.isdigit():
         raise Invalid(f"“{field}” phải là số nguyên không âm.", field)
     return int(value)
+
+
+def vn_date_input(value: str | None, label: str, field: str) -> date | None:
+    """A date typed as ngày/tháng/năm (dd/mm/yyyy), whatever the browser's language; empty is None."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    match = DMY.fullmatch(value)
+    try:
+        if match:
+            day, month, year = map(int, match.groups())
+            return date(year, month, day)
+    except ValueError:
+        pass
+    raise Invalid(f"“{label}”: “{value}” không phải ngày hợp lệ; hãy nhập ngày/tháng/năm, ví dụ 05/01/2026.", field)
