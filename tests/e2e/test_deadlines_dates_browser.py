@@ -100,3 +100,32 @@ def test_the_reports_issue_date_is_corrected_as_dd_mm_yyyy(en_page):
     en_page.click("button:has-text('Lưu phiên bản sửa')")
     assert en_page.locator("#f_issue_date").input_value() == "05/10/2026"
     shot(en_page, "fields-issue-date")
+
+
+def test_the_clerk_sees_whole_nominee_names_and_deletes_a_row(en_page):
+    """The nominee editor: a long name is fully visible, and a row's "Xóa" takes it out of the saved version."""
+    login(en_page, "donvi03")
+    en_page.click("nav >> text=Đăng ký thi đua")
+    en_page.click("main form button[type=submit]")
+    en_page.click("a.btn:has-text('Nộp báo cáo')")
+    en_page.set_input_files("#file", str(REPORT))
+    en_page.click("#upload-form button[type=submit]")
+    en_page.wait_for_url(re.compile(r".*/dossiers/\d+$"))
+    en_page.wait_for_selector("text=Đã đọc xong", timeout=120_000)
+    names = en_page.locator(".nominee-edit [name=n_name]")
+    before = [n for n in (names.nth(i).input_value() for i in range(names.count())) if n]
+    assert len(before) >= 2, before
+    long_name = "Tập thể Chi đoàn Thanh niên Trường Trung học cơ sở Phượng Tiến, huyện Định Hóa, tỉnh Thái Nguyên"
+    names.first.fill(long_name)
+    for width in (1280, 390):
+        en_page.set_viewport_size({"width": width, "height": 900})
+        box = names.first.evaluate("e => [e.scrollWidth, e.clientWidth, e.scrollHeight, e.clientHeight]")
+        assert box[0] <= box[1] and box[2] <= box[3], f"name cut at {width}px: {box}"
+    en_page.set_viewport_size({"width": 1280, "height": 900})
+    en_page.locator(".nominee-edit tbody tr").nth(1).locator("[data-remove-row]").click()
+    en_page.click("button:has-text('Lưu phiên bản sửa')")
+    en_page.wait_for_selector("text=Đã lưu phiên bản sửa")
+    names = en_page.locator(".nominee-edit [name=n_name]")
+    after = [n for n in (names.nth(i).input_value() for i in range(names.count())) if n]
+    assert after == [long_name] + before[2:]
+    shot(en_page, "nominee-editor")
