@@ -121,6 +121,13 @@ def test_the_clerk_sees_whole_nominee_names_and_deletes_a_row(en_page):
         en_page.set_viewport_size({"width": width, "height": 900})
         box = names.first.evaluate("e => [e.scrollWidth, e.clientWidth, e.scrollHeight, e.clientHeight]")
         assert box[0] <= box[1] and box[2] <= box[3], f"name cut at {width}px: {box}"
+        if width == 390:
+            wide = en_page.evaluate("""() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > 391 && !e.closest('.table-scroll, table.grid'))
+                .map(e => e.tagName + '.' + e.className).slice(0, 8)""")
+            assert en_page.evaluate("document.documentElement.scrollWidth") <= 390, wide
+            preview, form = (en_page.locator(s).bounding_box()["y"] for s in (".preview", ".fields-form"))
+            assert preview < form, "on a phone the page preview comes before the long form"
     en_page.set_viewport_size({"width": 1280, "height": 900})
     en_page.locator(".nominee-edit tbody tr").nth(1).locator("[data-remove-row]").click()
     en_page.click("button:has-text('Lưu phiên bản sửa')")
