@@ -57,6 +57,8 @@ class Unit(Base):
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))            # school, hamlet, enterprise, agency, organisation
+    head_name: Mapped[str | None] = mapped_column(String(120))    # who heads it and signs its registration
+    head_title: Mapped[str | None] = mapped_column(String(120))   # "Hiệu trưởng", "Trưởng xóm"
     commune: Mapped[Commune] = relationship()
 
 

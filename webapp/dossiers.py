@@ -71,7 +71,8 @@ def new():
         targets = {k: optional_int(request.form.get(f"target_{k}"), FIELD_LABELS[k]) for k in METRICS}
         dossier_id = dossiers.register(user.id, request.form.get("unit_id", type=int),
                                        request.form.get("campaign_id", type=int),
-                                       {k: v for k, v in targets.items() if v is not None})
+                                       {k: v for k, v in targets.items() if v is not None},
+                                       request.form.get("head_name"), request.form.get("head_title"))
         flash("Đã đăng ký thi đua; bản đăng ký đã được tạo.", "success")
         return redirect(url_for(".show", dossier_id=dossier_id))
     closed = bool(campaigns) and not deadlines.may_register(user.role, campaigns[0], dossiers.today())

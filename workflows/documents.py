@@ -268,7 +268,7 @@ def issue_dang_ky(session: Session, files: FileStore, *, dossier: Dossier, actor
     ctx = {
         "header": {"parent": f"UBND {commune.kind.upper()} {commune.name.upper()}", "issuer": unit.name.upper(),
                    "number": None, "type_code": "ĐK", "issuer_code": "", "place": commune.name, "date": on},
-        "subject": subject, "signer": {"authority": None, "title": "THỦ TRƯỞNG ĐƠN VỊ", "name": actor.full_name},
+        "subject": subject, "signer": {"authority": None, "title": unit.head_title, "name": unit.head_name},
         "recipients": [f"Công an {commune.full_name};"], "archive": "VT", "year": year,
         "commune": _commune_ctx(commune), "unit": {"name": unit.name, "kind": unit.kind},
         "targets": [{"label": FIELD_LABELS[k], "value": v} for k, v in (dossier.targets or {}).items()],

@@ -32,8 +32,9 @@ def today() -> date:
 
 
 # ---------------------------------------------------------------- register
-def register(actor_id: int, unit_id, campaign_id, targets=None) -> int:
-    """A unit's yearly registration (by its clerk, or by the police on its behalf)."""
+def register(actor_id: int, unit_id, campaign_id, targets=None, head_name=None, head_title=None) -> int:
+    """A unit's yearly registration (by its clerk, or by the police on its behalf), signed by the unit's head:
+    the name and title given (kept on the unit for next year), else those the unit already has."""
     with write_session() as session:
         user = actor(session, actor_id)
         unit = _visible_unit(session, user, unit_id)
@@ -44,6 +45,7 @@ def register(actor_id: int, unit_id, campaign_id, targets=None) -> int:
         if not deadlines.may_register(user.role, campaign, today()):
             raise Forbidden(f"Đã quá hạn đăng ký thi đua (hạn {formats.short_date(campaign.register_deadline)}). "
                             "Đề nghị Công an xã đăng ký thay cho đơn vị.")
+        _set_head(unit, head_name, head_title)
         dossier = Dossier(unit=unit, campaign=campaign, state="registered", targets=clean_targets(targets))
         session.add(dossier)
         session.flush()
@@ -53,6 +55,18 @@ def register(actor_id: int, unit_id, campaign_id, targets=None) -> int:
         dossier_id, doc_id = dossier.id, doc.id
     enqueue_pdf(doc_id)
     return dossier_id
+
+
+def _set_head(unit: Unit, name, title) -> None:
+    """The unit's head, who signs its bản đăng ký: given now, or known from before; never the clerk's account."""
+    for value, field in ((name, "head_name"), (title, "head_title")):
+        if value is not None and not isinstance(value, str):
+            raise Invalid(f"“{field}” phải là chuỗi ký tự.", field)
+    unit.head_name = nfc(name)[:120] if nfc(name) else unit.head_name
+    unit.head_title = nfc(title)[:120] if nfc(title) else unit.head_title
+    if not unit.head_name or not unit.head_title:
+        raise Invalid("Cần ghi họ tên và chức vụ của thủ trưởng đơn vị (người ký bản đăng ký).",
+                      "head_title" if unit.head_name else "head_name")
 
 
 def enqueue_pdf(document_id: int) -> None:
