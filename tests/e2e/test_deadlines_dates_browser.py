@@ -136,3 +136,19 @@ def test_the_clerk_sees_whole_nominee_names_and_deletes_a_row(en_page):
     after = [n for n in (names.nth(i).input_value() for i in range(names.count())) if n]
     assert after == [long_name] + before[2:]
     shot(en_page, "nominee-editor")
+
+
+def test_the_clerk_names_the_units_head_when_registering_and_the_documents_list_names_the_unit(en_page):
+    login(en_page, "donvi02")
+    en_page.click("nav >> text=Đăng ký thi đua")
+    assert en_page.input_value("#head_name") == "Hoàng Văn Tuấn"        # the head known from before
+    en_page.fill("#head_name", "Nông Thị Hạnh")
+    en_page.fill("#head_title", "Phó Hiệu trưởng phụ trách")
+    shot(en_page, "register-form")
+    en_page.click("main form button[type=submit]")
+    en_page.wait_for_selector("text=Đã đăng ký thi đua")
+    en_page.click("nav >> text=Văn bản")
+    row = en_page.inner_text("tbody tr:has-text('Bản đăng ký thi đua')")
+    assert "Trường Tiểu học Phượng Tiến" in row
+    assert en_page.inner_text("thead").split("\t")[:4] == ["Loại", "Số", "Ngày", "Đơn vị"]
+    shot(en_page, "documents-list")
