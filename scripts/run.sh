@@ -77,9 +77,16 @@ for _ in $(seq 100); do
   $PY -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" \
     "http://127.0.0.1:$PORT/api/v1/health" 2>/dev/null && break; sleep 0.2
 done
+if [ -n "${PUBLIC_URL:-}" ]; then
+  qr="Mã QR trên giấy khen trỏ tới: $PUBLIC_URL/verify/…"
+else
+  qr="Chú ý: mã QR trên giấy khen trỏ tới http://127.0.0.1:$PORT/verify/… — điện thoại quét sẽ không mở được.
+                 Đặt PUBLIC_URL (ví dụ PUBLIC_URL=https://thiduaxa.example.vn make run) trước khi cấp giấy khen."
+fi
 cat <<TXT
 
   Ứng dụng đang chạy:  http://127.0.0.1:$PORT
+  $qr
   Tài khoản mẫu: admin, congan (Công an xã), vhxh (Phòng VH-XH), chutich, phochutich, vanthu (văn thư),
                  donvi01 … donvi20 (cán bộ từng đơn vị)
   Mật khẩu: \$DEMO_PASSWORD nếu đã đặt, nếu không là mật khẩu in ra ở lần chạy đầu.

@@ -57,6 +57,8 @@ class Unit(Base):
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))            # school, hamlet, enterprise, agency, organisation
+    head_name: Mapped[str | None] = mapped_column(String(120))    # who heads it and signs its registration
+    head_title: Mapped[str | None] = mapped_column(String(120))   # "Hiệu trưởng", "Trưởng xóm"
     commune: Mapped[Commune] = relationship()
 
 
@@ -150,6 +152,7 @@ class Report(Base):
     text: Mapped[str | None] = mapped_column(Text)
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    days_late: Mapped[int | None] = mapped_column(Integer)      # sent this many days after the deadline
     finished_at: Mapped[datetime | None]
     dossier: Mapped[Dossier] = relationship()
     corrections: Mapped[list["FieldCorrection"]] = relationship(order_by="FieldCorrection.version")

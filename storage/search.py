@@ -163,11 +163,13 @@ class Hit:
 
 
 def search(session: Session, query: str, visible_dossier_ids: Select, limit: int = 50) -> list[Hit]:
-    """Pages of visible reports matching every term of `query`, best first."""
+    """Pages of the visible dossiers' current reports (the latest sent; never a replaced upload nor a clerk's
+    unsent draft) matching every term of `query`, best first."""
     terms = parse(query)
     if not terms:
         return []
-    scope = select(Report.id).where(Report.dossier_id.in_(visible_dossier_ids))
+    scope = (select(func.max(Report.id)).where(Report.dossier_id.in_(visible_dossier_ids), Report.draft.is_(False))
+             .group_by(Report.dossier_id))
     if _is_postgres(session):
         rows = session.execute(
             select(SearchPage.id, SearchPage.report_id, SearchPage.page, SearchPage.body)

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from storage.models import Campaign, Commune, Unit, User
+from webapp.forms import vn_date_input
 from workflows import admin, esign, numbering, printing, templates
 from workflows.errors import Conflict, Invalid
 from workflows.machine import ROLES
@@ -18,12 +19,12 @@ from workflows.machine import ROLES
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+DEADLINE_LABELS = {"register_deadline": "Hạn đăng ký", "report_deadline": "Hạn nộp báo cáo",
+                   "hamlet_report_deadline": "Hạn (xóm)", "province_report_deadline": "Hạn báo cáo tỉnh"}
+
+
 def _date(name: str) -> date | None:
-    value = request.form.get(name) or ""
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise Invalid(f"Ngày “{value}” không hợp lệ.", name)
+    return vn_date_input(request.form.get(name), DEADLINE_LABELS[name], name)
 
 
 @bp.route("/", methods=["GET"])

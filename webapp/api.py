@@ -88,7 +88,8 @@ def campaigns():
 def register():
     """Register a unit for a campaign year."""
     data = body()
-    dossier_id = dossiers.register(g.user.id, data.get("unit_id"), data.get("campaign_id"), data.get("targets"))
+    dossier_id = dossiers.register(g.user.id, data.get("unit_id"), data.get("campaign_id"), data.get("targets"),
+                                   data.get("head_name"), data.get("head_title"))
     return jsonify(_dossier(dossier_id)), 201
 
 

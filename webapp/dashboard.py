@@ -108,10 +108,10 @@ def search():
 
 @bp.app_context_processor
 def _inbox_flags():
-    """`late_units()` for the inbox include: the dossiers the daily check flagged as overdue."""
+    """`late_units()` for the inbox include: the flagged dossiers and the units that never registered."""
     def late_units() -> list[deadlines.Late]:
         if not current_user.is_authenticated or not machine.may(current_user.role, "see_overdue_flags"):
             return []
-        return deadlines.flagged(g.db, visibility.visible_dossiers(me()), dossiers.today())
+        return deadlines.overdue_units(g.db, me(), dossiers.today())
 
     return {"late_units": late_units}

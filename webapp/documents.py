@@ -10,7 +10,7 @@ from sqlalchemy import select
 from storage.files import store
 from storage.models import Document
 from webapp.downloads import document_file, download_name
-from workflows import esign, visibility
+from workflows import documents, esign, visibility
 from workflows.errors import Conflict
 
 bp = Blueprint("documents", __name__)
@@ -25,10 +25,13 @@ def me():
 def index():
     """Every document the user may see, newest first."""
     kind = request.args.get("kind") or None
-    stmt = visibility.visible_documents(me())
+    user = me()
+    stmt = visibility.visible_documents(user)
     if kind:
         stmt = stmt.where(Document.kind == kind)
-    return render_template("documents/index.html", docs=g.db.scalars(stmt.limit(500)).all(), kind=kind)
+    docs = g.db.scalars(stmt.limit(500)).all()
+    return render_template("documents/index.html", docs=docs, kind=kind,
+                           units=documents.unit_names(g.db, user, [d.id for d in docs]))
 
 
 @bp.get("/documents/<int:document_id>")

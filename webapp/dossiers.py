@@ -12,8 +12,8 @@ from storage.models import Campaign, Dossier
 from webapp import serializers
 from webapp.api import save_and_submit
 from webapp.downloads import original_file, report_file
-from webapp.forms import for_person, optional_int, row_of
-from workflows import dossiers, visibility
+from webapp.forms import for_person, optional_int, row_of, vn_date_input
+from workflows import deadlines, dossiers, visibility
 from workflows.errors import Conflict, Invalid, NotFound
 from workflows.fields import FIELD_LABELS, METRICS, RATINGS, STRING_FIELDS
 from workflows.machine import STATES
@@ -72,11 +72,13 @@ def new():
         targets = {k: optional_int(request.form.get(f"target_{k}"), FIELD_LABELS[k]) for k in METRICS}
         dossier_id = dossiers.register(user.id, request.form.get("unit_id", type=int),
                                        request.form.get("campaign_id", type=int),
-                                       {k: v for k, v in targets.items() if v is not None})
+                                       {k: v for k, v in targets.items() if v is not None},
+                                       request.form.get("head_name"), request.form.get("head_title"))
         flash("Đã đăng ký thi đua; bản đăng ký đã được tạo.", "success")
         return redirect(url_for(".show", dossier_id=dossier_id))
+    closed = bool(campaigns) and not deadlines.may_register(user.role, campaigns[0], dossiers.today())
     return render_template("dossiers/new.html", units=units, campaigns=campaigns, metrics=METRICS,
-                           preset_unit=request.args.get("unit_id", type=int))
+                           preset_unit=request.args.get("unit_id", type=int), closed=closed)
 
 
 @bp.get("/dossiers/<int:dossier_id>")
@@ -189,7 +191,9 @@ def correct(report_id: int):
 
 
 def _fields_from_form(form) -> dict:
-    fields = {k: form.get(k) or None for k in STRING_FIELDS + ("issue_date", "self_rating")}
+    fields = {k: form.get(k) or None for k in STRING_FIELDS + ("self_rating",)}
+    issued = vn_date_input(form.get("issue_date"), FIELD_LABELS["issue_date"], "issue_date")
+    fields["issue_date"] = issued.isoformat() if issued else None
     fields["period_year"] = optional_int(form.get("period_year"), "period_year")
     fields["antt_standard"] = {"true": True, "false": False}.get(form.get("antt_standard"))
     fields["metrics"] = {k: optional_int(form.get(f"metrics.{k}"), FIELD_LABELS[k]) for k in METRICS}

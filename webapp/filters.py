@@ -42,7 +42,13 @@ def iso_vn(text: str | None) -> str:
     return aware.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S")
 
 
-def vn_date(day: date | None) -> str:
+def vn_date(day: date | str | None) -> str:
+    """dd/mm/yyyy of a date or of an ISO date string (as the report fields store it)."""
+    if isinstance(day, str):
+        try:
+            day = date.fromisoformat(day)
+        except ValueError:
+            return day
     return day.strftime("%d/%m/%Y") if day else ""
 
 

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from workflows.errors import Invalid
 
 ROW = re.compile(r"^\w+\[(\d+)\]")
+DMY = re.compile(   # the same as the `pattern` of every date input (templates/_date.html)
+    r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 def int_list(values: list[str]) -> list[int]:
@@ -41,3 +44,18 @@ def for_person(message: str, who: str) -> str:
     """“Trường “nominees[2].position” phải là…” → “Ngô Trọng Long: chức vụ phải là…”: no internal path."""
     plain = PATH.sub(lambda m: PART_LABELS.get(m.group(1), ""), message).strip()
     return plain if plain.startswith(f"{who}:") else f"{who}: {plain}"
+
+
+def vn_date_input(value: str | None, label: str, field: str) -> date | None:
+    """A date typed as ngày/tháng/năm (dd/mm/yyyy), whatever the browser's language; empty is None."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    match = DMY.fullmatch(value)
+    try:
+        if match:
+            day, month, year = map(int, match.groups())
+            return date(year, month, day)
+    except ValueError:
+        pass
+    raise Invalid(f"“{label}”: “{value}” không phải ngày hợp lệ; hãy nhập ngày/tháng/năm, ví dụ 05/01/2026.", field)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from storage.files import store
 from storage.models import Campaign, Document, Dossier, RegisterEntry, Unit
 from webapp.forms import int_list
-from workflows import dossiers, esign, machine, visibility
+from workflows import deadlines, dossiers, esign, machine, visibility
 
 bp = Blueprint("pages", __name__)
 
@@ -36,7 +36,16 @@ def inbox():
     return render_template("inbox.html", todo=dossiers.inbox(g.db, user), unregistered=unregistered,
                            reasons=dossiers.reasons_for(g.db, user),
                            campaign=campaign, failed=dossiers.failed_reports(g.db, user),
-                           counts=dossiers.count_by_state(g.db, user), to_seal=esign.awaiting_seal(g.db, user))
+                           counts=dossiers.count_by_state(g.db, user), to_seal=esign.awaiting_seal(g.db, user),
+                           my_deadlines=_my_deadlines(user, campaign))
+
+
+def _my_deadlines(user, campaign) -> list[deadlines.UnitDeadline]:
+    """A unit's clerk sees the unit's own deadlines and how many days are left or past."""
+    if campaign is None or user.unit is None:
+        return []
+    dossier = g.db.scalar(select(Dossier).where(Dossier.unit_id == user.unit_id, Dossier.campaign_id == campaign.id))
+    return deadlines.unit_deadlines(campaign, user.unit, dossier, dossiers.today())
 
 
 @bp.route("/approvals", methods=["GET", "POST"])

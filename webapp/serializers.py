@@ -26,7 +26,8 @@ def report(r: Report, full: bool = False) -> dict:
     out = {"id": r.id, "filename": r.filename, "status": r.status, "fields": r.current_fields, "draft": r.draft}
     if full:
         out.update(sha256=r.sha256, pages=r.pages, error=r.error, provenance=r.provenance,
-                   submitted_at=iso(r.submitted_at), progress={"done": r.progress_done, "total": r.pages},
+                   submitted_at=iso(r.submitted_at), days_late=r.days_late,
+                   progress={"done": r.progress_done, "total": r.pages},
                    machine_fields=r.fields, quality=r.quality, signatures=r.signatures,
                    versions=[{"version": c.version, "at": iso(c.at)} for c in r.corrections])
     return out

@@ -2,6 +2,10 @@
 
 A dossier is overdue when it is still `registered` (no report) or `returned` (not resubmitted) after its
 unit's report deadline: the campaign's `hamlet_report_deadline` for a hamlet (xóm), else `report_deadline`.
+A unit that has not even registered is overdue too once that deadline has passed (`silent_units`: computed
+when shown, as there is no dossier to flag). A report sent after the deadline is stored as late
+(`Report.days_late`). After `register_deadline` a unit's clerk can no longer register; the police register on
+the unit's behalf (`may_register`). Every date is Vietnam's (`workflows.dossiers.today`).
 
 Scheduling (either one):
 - every worker runs it at start and then hourly (workflows/worker.py), so no extra process is needed;
@@ -18,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from storage.db import read_session, write_session
 from storage.models import Campaign, Dossier, OverdueFlag, Unit, utcnow
+from workflows import visibility
 
 OPEN_STATES = ("registered", "returned")
 
@@ -29,6 +34,59 @@ def deadline_for(campaign: Campaign, unit_kind: str) -> date | None:
     return campaign.report_deadline
 
 
+def days_past(deadline: date | None, on: date) -> int | None:
+    """Days after the deadline (negative: days left); None without a deadline."""
+    return None if deadline is None else (on - deadline).days
+
+
+def countdown(deadline: date | None, on: date) -> str:
+    """What a unit reads beside its deadline: "Còn 5 ngày", "Hôm nay là hạn cuối", "Quá hạn 2 ngày"."""
+    days = days_past(deadline, on)
+    if days is None:
+        return ""
+    if days == 0:
+        return "Hôm nay là hạn cuối"
+    return f"Quá hạn {days} ngày" if days > 0 else f"Còn {-days} ngày"
+
+
+def late_by(campaign: Campaign, unit_kind: str, on: date) -> int | None:
+    """How many days late a report sent on `on` is (None when on time or without a deadline)."""
+    days = days_past(deadline_for(campaign, unit_kind), on)
+    return days if days and days > 0 else None
+
+
+def may_register(role: str, campaign: Campaign, on: date) -> bool:
+    """A unit's clerk registers until the registration deadline; the police at any time, for the unit."""
+    return role != "unit_staff" or campaign.register_deadline is None or on <= campaign.register_deadline
+
+
+@dataclass(frozen=True)
+class UnitDeadline:
+    """One deadline as a unit's home page shows it."""
+
+    label: str
+    deadline: date
+    note: str          # "Còn 5 ngày", "Quá hạn 2 ngày", "Đã nộp", "Nộp muộn 3 ngày"
+    late: bool
+
+
+def unit_deadlines(campaign: Campaign, unit: Unit, dossier: Dossier | None, on: date) -> list[UnitDeadline]:
+    """The unit's own deadlines this year with the days left or past; a step already taken says so."""
+    out = []
+    if dossier is None and campaign.register_deadline:
+        d = campaign.register_deadline
+        out.append(UnitDeadline("Hạn đăng ký thi đua", d, countdown(d, on), on > d))
+    d = deadline_for(campaign, unit.kind)
+    if d is not None:
+        if dossier is None or dossier.state in OPEN_STATES:
+            out.append(UnitDeadline("Hạn nộp báo cáo", d, countdown(d, on), on > d))
+        else:
+            sent = dossier.reports[0] if dossier.reports else None
+            late = sent.days_late if sent and sent.days_late else None
+            out.append(UnitDeadline("Hạn nộp báo cáo", d, f"Nộp muộn {late} ngày" if late else "Đã nộp", bool(late)))
+    return out
+
+
 def is_overdue(state: str, deadline: date | None, on: date) -> bool:
     """Still without a (resubmitted) report after the deadline."""
     return state in OPEN_STATES and deadline is not None and on > deadline
@@ -38,14 +96,15 @@ def is_overdue(state: str, deadline: date | None, on: date) -> bool:
 class Late:
     """A late dossier, as the inbox and the dashboard show it."""
 
-    dossier_id: int
+    dossier_id: int | None          # None: the unit has not even registered
     unit_name: str
     unit_kind: str
-    state: str
+    state: str | None
     deadline: date
     days_late: int
     flagged_at: object = None
     commune_id: int | None = None
+    unit_id: int | None = None
 
 
 def late_dossiers(session: Session, dossiers: Select, on: date) -> list[Late]:
@@ -58,6 +117,17 @@ def late_dossiers(session: Session, dossiers: Select, on: date) -> list[Late]:
         deadline = deadline_for(campaign, kind)
         if is_overdue(state, deadline, on):
             out.append(Late(dossier_id, name, kind, state, deadline, (on - deadline).days))
+    return sorted(out, key=lambda x: (-x.days_late, x.unit_name))
+
+
+def silent_units(session: Session, units: list[Unit], campaign: Campaign | None, on: date) -> list[Late]:
+    """The units among `units` that have not registered for `campaign` though their report deadline passed."""
+    if campaign is None:
+        return []
+    registered = set(session.scalars(select(Dossier.unit_id).where(Dossier.campaign_id == campaign.id)))
+    out = [Late(None, u.name, u.kind, None, d, (on - d).days, commune_id=u.commune_id, unit_id=u.id)
+           for u in units if u.id not in registered
+           for d in [deadline_for(campaign, u.kind)] if is_overdue("registered", d, on)]
     return sorted(out, key=lambda x: (-x.days_late, x.unit_name))
 
 
@@ -96,6 +166,15 @@ def flagged(session: Session, dossiers: Select, on: date) -> list[Late]:
     rows = [Late(i, name, kind, state, f.deadline, (on - f.deadline).days, f.flagged_at)
             for i, state, name, kind, f in session.execute(stmt)]
     return sorted(rows, key=lambda x: (-x.days_late, x.unit_name))
+
+
+def overdue_units(session: Session, user, on: date) -> list[Late]:
+    """What the police inbox shows: the flagged dossiers and, for the latest year, the silent units."""
+    campaign = session.scalar(select(Campaign).where(Campaign.commune_id == user.commune_id)
+                              .order_by(Campaign.year.desc()).limit(1))
+    silent = silent_units(session, visibility.visible_units(session, user), campaign, on)
+    late = flagged(session, visibility.visible_dossiers(user), on) + silent
+    return sorted(late, key=lambda x: (-x.days_late, x.unit_name))
 
 
 def main() -> int:

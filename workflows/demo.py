@@ -11,27 +11,27 @@ from storage.db import write_session
 from storage.models import Campaign, Commune, Unit, User
 from workflows.accounts import hash_password
 
-UNITS = [
-    ("Trường Mầm non Phượng Tiến", "school"),
-    ("Trường Tiểu học Phượng Tiến", "school"),
-    ("Trường THCS Phượng Tiến", "school"),
-    ("Trường Tiểu học và THCS Phượng Tiến 2", "school"),
-    ("Xóm Khuôn Lân", "hamlet"),
-    ("Xóm Na Pục", "hamlet"),
-    ("Xóm Thâm Tý", "hamlet"),
-    ("Xóm Làng Mố", "hamlet"),
-    ("Xóm Nà Lẹng", "hamlet"),
-    ("Xóm Đồng Tâm", "hamlet"),
-    ("Xóm Phụ Cơ", "hamlet"),
-    ("Xóm Đồng Hút", "hamlet"),
-    ("Công ty TNHH May Tân Dương", "enterprise"),
-    ("Hợp tác xã Chè An Thịnh", "enterprise"),
-    ("Công ty Cổ phần Gạch Tuynel Định Hóa", "enterprise"),
-    ("Trạm Y tế xã Phượng Tiến", "agency"),
-    ("Bưu điện văn hóa xã Phượng Tiến", "agency"),
-    ("Văn phòng HĐND và UBND xã Phượng Tiến", "agency"),
-    ("Hội Cựu chiến binh xã Phượng Tiến", "organisation"),
-    ("Đoàn Thanh niên xã Phượng Tiến", "organisation"),
+UNITS = [   # name, kind, who heads it (signs its registration) and their title
+    ("Trường Mầm non Phượng Tiến", "school", "Ma Thị Hồng", "Hiệu trưởng"),
+    ("Trường Tiểu học Phượng Tiến", "school", "Hoàng Văn Tuấn", "Hiệu trưởng"),
+    ("Trường THCS Phượng Tiến", "school", "Nguyễn Thị Lan", "Hiệu trưởng"),
+    ("Trường Tiểu học và THCS Phượng Tiến 2", "school", "Lưu Đức Minh", "Hiệu trưởng"),
+    ("Xóm Khuôn Lân", "hamlet", "Ma Văn Khánh", "Trưởng xóm"),
+    ("Xóm Na Pục", "hamlet", "La Văn Pục", "Trưởng xóm"),
+    ("Xóm Thâm Tý", "hamlet", "Hà Thị Tý", "Trưởng xóm"),
+    ("Xóm Làng Mố", "hamlet", "Triệu Văn Mố", "Trưởng xóm"),
+    ("Xóm Nà Lẹng", "hamlet", "Nông Văn Lẹng", "Trưởng xóm"),
+    ("Xóm Đồng Tâm", "hamlet", "Đặng Văn Tâm", "Trưởng xóm"),
+    ("Xóm Phụ Cơ", "hamlet", "Hoàng Thị Cơ", "Trưởng xóm"),
+    ("Xóm Đồng Hút", "hamlet", "Lý Văn Hút", "Trưởng xóm"),
+    ("Công ty TNHH May Tân Dương", "enterprise", "Trần Thị Dương", "Giám đốc"),
+    ("Hợp tác xã Chè An Thịnh", "enterprise", "Phạm Văn Thịnh", "Giám đốc"),
+    ("Công ty Cổ phần Gạch Tuynel Định Hóa", "enterprise", "Đỗ Văn Hóa", "Giám đốc"),
+    ("Trạm Y tế xã Phượng Tiến", "agency", "Bế Thị Thu", "Trạm trưởng"),
+    ("Bưu điện văn hóa xã Phượng Tiến", "agency", "Vi Thị Mai", "Trưởng Bưu điện"),
+    ("Văn phòng HĐND và UBND xã Phượng Tiến", "agency", "Mã Văn Hùng", "Chánh Văn phòng"),
+    ("Hội Cựu chiến binh xã Phượng Tiến", "organisation", "Lục Văn Bình", "Chủ tịch Hội"),
+    ("Đoàn Thanh niên xã Phượng Tiến", "organisation", "Tô Thị Nga", "Bí thư Đoàn"),
 ]
 
 LEGAL_BASES = [
@@ -66,9 +66,10 @@ def load(password: str) -> list[tuple[str, str, str]]:
                           legal_bases=LEGAL_BASES)
         session.add(commune)
         session.flush()
-        units = [Unit(commune_id=commune.id, name=n, kind=k) for n, k in UNITS]
+        units = [Unit(commune_id=commune.id, name=n, kind=k, head_name=h, head_title=t) for n, k, h, t in UNITS]
         session.add_all(units)
-        session.add(Campaign(commune_id=commune.id, year=2026, register_deadline=date(2026, 3, 31),
+        # no registration deadline: the demo year can be walked from registration on any day
+        session.add(Campaign(commune_id=commune.id, year=2026, register_deadline=None,
                              report_deadline=date(2026, 11, 30), hamlet_report_deadline=date(2026, 11, 20),
                              province_report_deadline=date(2026, 11, 30)))
         session.flush()

@@ -44,7 +44,8 @@ def generate(n: int, commune_id: int | None = None, year: int = 2026, seed: int 
 def _dossier(session, rng, commune, campaign, staff, i: int, blob: str) -> Dossier:
     kind = ("hamlet", "school", "enterprise", "agency")[i % 4]
     unit = Unit(commune_id=commune.id, name=f"{'Xóm' if kind == 'hamlet' else 'Đơn vị'} Sinh {i + 1:03d} "
-                                             f"{commune.name}", kind=kind)
+                                             f"{commune.name}", kind=kind,
+                head_name=f"Nguyễn Văn Trưởng {i + 1}", head_title="Trưởng xóm" if kind == "hamlet" else "Thủ trưởng đơn vị")
     state = STATES[i % len(STATES)]
     dossier = Dossier(unit=unit, campaign=campaign, state=state, targets={"propaganda_sessions": 4})
     session.add(dossier)

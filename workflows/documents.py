@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 import doc_templates
 from storage.files import FileStore
-from storage.models import Commune, Document, DocumentDossier, Dossier, Nominee, User
+from storage.models import Commune, Document, DocumentDossier, Dossier, Nominee, Unit, User
 from workflows import numbering, templates
 from workflows.errors import Invalid
 from workflows.fields import FIELD_LABELS
+from workflows.visibility import visible_dossiers
 
 UNIT_KIND_LABELS = {"school": "Trường học", "hamlet": "Xóm, khu dân cư", "enterprise": "Doanh nghiệp",
                     "agency": "Cơ quan", "organisation": "Tổ chức, đoàn thể"}
@@ -272,7 +273,7 @@ def issue_dang_ky(session: Session, files: FileStore, *, dossier: Dossier, actor
     ctx = {
         "header": {"parent": f"UBND {commune.kind.upper()} {commune.name.upper()}", "issuer": unit.name.upper(),
                    "number": None, "type_code": "ĐK", "issuer_code": "", "place": commune.name, "date": on},
-        "subject": subject, "signer": {"authority": None, "title": "THỦ TRƯỞNG ĐƠN VỊ", "name": actor.full_name},
+        "subject": subject, "signer": {"authority": None, "title": unit.head_title, "name": unit.head_name},
         "recipients": [f"Công an {commune.full_name};"], "archive": "VT", "year": year,
         "commune": _commune_ctx(commune), "unit": {"name": unit.name, "kind": unit.kind},
         "targets": [{"label": FIELD_LABELS[k], "value": v} for k, v in (dossier.targets or {}).items()],
@@ -287,3 +288,18 @@ def issue_dang_ky(session: Session, files: FileStore, *, dossier: Dossier, actor
 def dossier_documents(session: Session, dossier_id: int) -> list[Document]:
     return list(session.scalars(select(Document).join(DocumentDossier)
                                 .where(DocumentDossier.dossier_id == dossier_id).order_by(Document.id)))
+
+
+def unit_names(session: Session, user: User, document_ids: list[int]) -> dict[int, list[str]]:
+    """The units each document concerns (only those `user` may see), for the "Văn bản" list's unit column."""
+    if not document_ids:
+        return {}
+    seen = visible_dossiers(user).with_only_columns(Dossier.id)
+    stmt = (select(DocumentDossier.document_id, Unit.name).join(Dossier, Dossier.id == DocumentDossier.dossier_id)
+            .join(Unit, Unit.id == Dossier.unit_id)
+            .where(DocumentDossier.document_id.in_(document_ids), DocumentDossier.dossier_id.in_(seen))
+            .order_by(Unit.name))
+    out: dict[int, list[str]] = {}
+    for doc_id, name in session.execute(stmt):
+        out.setdefault(doc_id, []).append(name)
+    return out

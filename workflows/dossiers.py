@@ -22,7 +22,7 @@ from storage.db import read_session, write_session
 from storage.files import store
 from storage.models import Campaign, Document, Dossier, FieldCorrection, Nominee, Report, Transition, Unit, User, utcnow
 from storage.search import index_report
-from workflows import documents, esign, machine, queue
+from workflows import deadlines, documents, esign, machine, queue
 from workflows.audit import apply, record
 from workflows.errors import Conflict, Forbidden, Invalid, NotFound
 from workflows.fields import clean, clean_nominees, clean_targets
@@ -35,8 +35,9 @@ def today() -> date:
 
 
 # ---------------------------------------------------------------- register
-def register(actor_id: int, unit_id, campaign_id, targets=None) -> int:
-    """A unit's yearly registration (by its clerk, or by the police on its behalf)."""
+def register(actor_id: int, unit_id, campaign_id, targets=None, head_name=None, head_title=None) -> int:
+    """A unit's yearly registration (by its clerk, or by the police on its behalf), signed by the unit's head:
+    the name and title given (kept on the unit for next year), else those the unit already has."""
     with write_session() as session:
         user = actor(session, actor_id)
         unit = _visible_unit(session, user, unit_id)
@@ -44,6 +45,10 @@ def register(actor_id: int, unit_id, campaign_id, targets=None) -> int:
         existing = session.scalar(select(Dossier).where(Dossier.unit_id == unit.id,
                                                         Dossier.campaign_id == campaign.id))
         machine.fire(existing.state if existing else machine.NEW, "register", user.role)
+        if not deadlines.may_register(user.role, campaign, today()):
+            raise Forbidden(f"Đã quá hạn đăng ký thi đua (hạn {formats.short_date(campaign.register_deadline)}). "
+                            "Đề nghị Công an xã đăng ký thay cho đơn vị.")
+        _set_head(unit, head_name, head_title)
         dossier = Dossier(unit=unit, campaign=campaign, state="registered", targets=clean_targets(targets))
         session.add(dossier)
         session.flush()
@@ -53,6 +58,18 @@ def register(actor_id: int, unit_id, campaign_id, targets=None) -> int:
         dossier_id, doc_id = dossier.id, doc.id
     enqueue_pdf(doc_id)
     return dossier_id
+
+
+def _set_head(unit: Unit, name, title) -> None:
+    """The unit's head, who signs its bản đăng ký: given now, or known from before; never the clerk's account."""
+    for value, field in ((name, "head_name"), (title, "head_title")):
+        if value is not None and not isinstance(value, str):
+            raise Invalid(f"“{field}” phải là chuỗi ký tự.", field)
+    unit.head_name = nfc(name)[:120] if nfc(name) else unit.head_name
+    unit.head_title = nfc(title)[:120] if nfc(title) else unit.head_title
+    if not unit.head_name or not unit.head_title:
+        raise Invalid("Cần ghi họ tên và chức vụ của thủ trưởng đơn vị (người ký bản đăng ký).",
+                      "head_title" if unit.head_name else "head_name")
 
 
 def enqueue_pdf(document_id: int) -> None:
@@ -139,7 +156,8 @@ def _record_report(actor_id: int, dossier_id: int, path: Path, filename: str, se
             machine.fire(dossier.state, "submit_report", user.role)
         report = Report(dossier_id=dossier.id, filename=filename, sha256=sha, mime=info.mime,
                         size=path.stat().st_size, pages=info.pages, status="queued", submitted_by_id=user.id,
-                        submitted_at=utcnow(), draft=not send, originals=originals)
+                        submitted_at=utcnow(), draft=not send, originals=originals,
+                        days_late=_days_late(dossier) if send else None)
         session.add(report)
         session.flush()
         report_id = report.id
@@ -161,12 +179,17 @@ def send_draft(actor_id: int, dossier_id: int, report_id) -> None:
         if report.id != dossier.drafts[-1].id:
             raise Conflict("Chỉ gửi được bản nháp mới nhất; hãy kiểm tra bản đó.")
         apply(session, dossier, "submit_report", user, files=[report.sha256], data=report.current_fields)
-        report.draft, report.submitted_at = False, utcnow()
+        report.draft, report.submitted_at, report.days_late = False, utcnow(), _days_late(dossier)
         session.flush()
         session.expire(dossier, ["reports", "drafts"])
         if report.status == "done":
             replace_nominees(session, dossier, report.current_fields["nominees"])
             index_report(session, report)
+
+
+def _days_late(dossier: Dossier) -> int | None:
+    """Sent today: how many days after the unit's report deadline (None when on time)."""
+    return deadlines.late_by(dossier.campaign, dossier.unit.kind, today())
 
 
 def enqueue_report(report_id: int) -> bool:

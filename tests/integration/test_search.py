@@ -106,3 +106,25 @@ def test_an_empty_or_hostile_query_finds_nothing_and_breaks_nothing(client, env)
         r = client.get("/search", query_string={"q": q})
         assert r.status_code == 200
         assert "<script>alert" not in r.get_data(as_text=True)
+
+
+def test_only_the_dossiers_current_report_is_found_not_a_superseded_upload(env):
+    """A unit sent a report, then a newer one: searching finds the newer, never the replaced file."""
+    from storage.db import write_session
+    from storage.models import Dossier, Report
+    from storage.search import index_report
+    from workflows import demo_year
+
+    ids = demo_year.generate(6)
+    with write_session() as session:
+        old = session.get(Dossier, ids[5]).reports[-1]
+        assert old.fields["number"] == "06/BC-SINH"
+        new = Report(dossier_id=old.dossier_id, filename="bao-cao-moi.pdf", sha256=old.sha256, mime=old.mime,
+                     size=old.size, pages=1, status="done", submitted_by_id=old.submitted_by_id,
+                     text="Báo cáo bổ sung số 07/BC-BOSUNG: kỳ lân xanh", fields={"number": "07/BC-BOSUNG"})
+        session.add(new)
+        session.flush()
+        index_report(session, new)
+    assert [r.filename for r in find("congan", "ky lan xanh")] == ["bao-cao-moi.pdf"]
+    assert find("congan", '"06/BC-SINH"') == []                 # the replaced upload is not the dossier's report
+    assert find("congan", '"05/BC-SINH"')                       # other dossiers' current reports still are

@@ -86,3 +86,6 @@ def test_killing_the_worker_or_redis_leaves_the_web_up_and_both_come_back(tmp_pa
         except subprocess.TimeoutExpired:
             os.killpg(run.pid, signal.SIGKILL)
             run.wait(10)
+    banner = run.stdout.read().decode()
+    assert "Ứng dụng đang chạy:  http://127.0.0.1:" in banner
+    assert f"mã QR trên giấy khen trỏ tới http://127.0.0.1:{port}/verify/" in banner and "Đặt PUBLIC_URL" in banner

@@ -114,8 +114,16 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-add-row]").forEach((btn) => btn.addEventListener("click", () => {
     const tbody = btn.closest("form").querySelector("[data-rows] tbody");
     const row = tbody.lastElementChild.cloneNode(true);
-    row.querySelectorAll("input").forEach((i) => { i.value = ""; });
+    row.querySelectorAll("input, textarea").forEach((i) => { i.value = ""; });
     tbody.appendChild(row);
+  }));
+  // a nominee row's "Xóa": the row goes (the last one left is emptied, so "Thêm dòng" has a row to copy)
+  document.querySelectorAll("[data-rows] tbody").forEach((tbody) => tbody.addEventListener("click", (e) => {
+    const btn = e.target.closest("[data-remove-row]");
+    if (!btn) return;
+    const row = btn.closest("tr");
+    if (tbody.rows.length > 1) row.remove();
+    else row.querySelectorAll("input, textarea").forEach((i) => { i.value = ""; });
   }));
 });
 
