@@ -33,9 +33,8 @@ def main() -> None:
         import logging
 
         logging.disable(logging.WARNING)                  # “could not enqueue”: no Redis here, on purpose
-        from workflow_helpers import appraised_dossiers, user_id
-
         from storage import migrate
+        from workflow_helpers import appraised_dossiers, user_id
         from workflows import demo, dossiers, esign, jobs
 
         migrate.upgrade(os.environ["DATABASE_URL"])

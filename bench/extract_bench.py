@@ -11,8 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractors import extract  # noqa: E402
-from extractors import ocr  # noqa: E402
+from extractors import (
+    extract,  # noqa: E402
+    ocr,  # noqa: E402
+)
 
 DEV = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "dev"
 SCANS = ["dev_05", "dev_06", "dev_08", "dev_10", "dev_12"]

@@ -214,10 +214,10 @@ def table(box, widths: list[int], rows: int = 1, borders: bool = False, indent: 
         el.set(qn("w:type"), "dxa")
         mar.append(el)
     tblpr.append(mar)
-    for col, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+    for col, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=False):
         col.set(qn("w:w"), str(w))
     for row in t.rows:
-        for cell, w in zip(row.cells, widths):
+        for cell, w in zip(row.cells, widths, strict=False):
             cell.width = Twips(w)
     return t
 
@@ -250,7 +250,7 @@ def add_row(t, widths: list[int]):
     """Append a row to table `t` and return its cells; the row never splits across pages."""
     row = t.add_row()
     cant_split(row)
-    for cell, w in zip(row.cells, widths):
+    for cell, w in zip(row.cells, widths, strict=False):
         cell.width = Twips(w)
     return row.cells
 
@@ -269,7 +269,7 @@ def loop_table(box, columns: list[tuple[str, int, str, object]], loop: str, size
     t = table(box, widths, rows=1, borders=True)
     _set(t.rows[0]._tr.get_or_add_trPr(), "w:tblHeader")
     cant_split(t.rows[0])
-    for cell, (label, _, _, _) in zip(t.rows[0].cells, columns):
+    for cell, (label, _, _, _) in zip(t.rows[0].cells, columns, strict=False):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         para(cell, label, size, bold=True, align=CENTER, before=2, after=2)
     if groups:
@@ -279,7 +279,7 @@ def loop_table(box, columns: list[tuple[str, int, str, object]], loop: str, size
         para(merged, "{{ g.title }}", size, bold=True, keep_next=True, before=2, after=2)
     para(add_row(t, widths)[0], "{%tr " + loop + " %}", size=10)
     cells = add_row(t, widths)
-    for cell, (_, _, expr, align) in zip(cells, columns):
+    for cell, (_, _, expr, align) in zip(cells, columns, strict=False):
         para(cell, expr, size, align=align, before=2, after=2)
     para(add_row(t, widths)[0], "{%tr endfor %}", size=10)
     if groups:

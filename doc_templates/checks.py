@@ -142,7 +142,7 @@ def _header_table(doc) -> list[str]:
     table = doc.tables[0]
     widths = [int(c.get(f"{_W}w")) for c in table._tbl.tblGrid.findall(f"{_W}gridCol")]
     out = []
-    if len(widths) != 2 or any(abs(a - b) > 20 for a, b in zip(widths, HEADER_COLS)):
+    if len(widths) != 2 or any(abs(a - b) > 20 for a, b in zip(widths, HEADER_COLS, strict=False)):
         out.append(f"Bảng phần đầu phải có 2 cột {HEADER_COLS[0]} + {HEADER_COLS[1]} twip, đang là {widths}.")
     if _has_borders(table._tbl):
         out.append("Bảng phần đầu không được có đường viền.")

@@ -248,7 +248,7 @@ def _text_on_circle(img, text: str, c: float, radius: float, *, top: bool, size:
     widths = [font.getlength(ch) * 1.05 for ch in text]
     total = sum(widths) / radius                     # angle the text spans
     angle = (-math.pi / 2 - total / 2) if top else (math.pi / 2 + total / 2)
-    for ch, w in zip(text, widths):
+    for ch, w in zip(text, widths, strict=False):
         step = w / radius
         mid = angle + (step / 2 if top else -step / 2)
         tile = Image.new("RGBA", (size * 2, size * 2), (0, 0, 0, 0))

@@ -8,14 +8,14 @@ copied as bytes into each output file.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
+import zipfile
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
-import io
-import zipfile
 
 from doc_templates.errors import TemplateError
 from doc_templates.kinds import FIELDS, KINDS, get_kind
@@ -26,7 +26,7 @@ QR_NAME = "qr_code"
 CHECK_SECONDS = 15.0  # the whole upload check of a template (every edge-case context)
 PARALLEL_MIN = 64  # below this a process pool costs more than it saves
 _TEMPLATED = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
-_cache: dict[tuple[str, str], "Compiled"] = {}
+_cache: dict[tuple[str, str], Compiled] = {}
 _env = None
 
 
@@ -308,7 +308,6 @@ def check_template(kind: str, docx_bytes: bytes) -> bytes:
     raises TemplateError in Vietnamese saying which case failed."""
     from doc_templates import samples
     from doc_templates.checks import check_nd30
-
     from doc_templates.limits import time_limit
 
     validate_template(kind, docx_bytes)

@@ -67,7 +67,7 @@ class PdfConverter:
                                   "libreoffice-writer nên không chuyển được sang PDF.")
         with self._locks[slot], tempfile.TemporaryDirectory(dir=self._ensure_dir()) as tmp:
             names = [Path(tmp, f"{i:05d}.docx") for i in range(len(docs))]
-            for name, data in zip(names, docs):
+            for name, data in zip(names, docs, strict=False):
                 name.write_bytes(data)
             self._run(slot, tmp, names, pdfa)
             return [self._read_pdf(name) for name in names]
@@ -111,7 +111,7 @@ class PdfConverter:
         if self._own_dir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def __enter__(self) -> "PdfConverter":
+    def __enter__(self) -> PdfConverter:
         return self
 
     def __exit__(self, *exc) -> None:

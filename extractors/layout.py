@@ -43,7 +43,7 @@ def segments(line: Line, gap: float = SEGMENT_GAP) -> list[Line]:
     """Split a line where a wide horizontal gap separates columns."""
     parts, current = [], [line.words[0]]
     limit = gap * line.height
-    for prev, word in zip(line.words, line.words[1:]):
+    for prev, word in zip(line.words, line.words[1:], strict=False):
         if word.x0 - prev.x1 > limit:
             parts.append(current)
             current = []

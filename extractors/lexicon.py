@@ -98,7 +98,7 @@ def correct_words(words: list[Word]) -> list[Word]:
             target = _INDEX.get(key)
             # punctuation may only close the phrase (`Phúc,`), never split it
             if target and all(not cores[j][2] and not cores[j + 1][0] for j in range(i, i + n - 1)):
-                for j, good in zip(range(i, i + n), target):
+                for j, good in zip(range(i, i + n), target, strict=False):
                     lead, core, trail = cores[j]
                     fixed = _recase(good, core)
                     if fixed != core and not _same_but_tone_place(fixed, core):

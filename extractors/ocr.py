@@ -194,7 +194,7 @@ def remove_rules(image: Image.Image) -> tuple[Image.Image, list[dict]]:
     for grid in grids:                          # inside a table, only the rules that cut a band:
         x0, y0, x1, y1 = (int(v) for v in grid["box"])  # not a letter in line with a rule
         keep = np.zeros((y1 - y0 + 1, x1 - x0 + 7), bool)
-        for top, bottom, cuts in zip(grid["ys"], grid["ys"][1:], grid["cuts"]):
+        for top, bottom, cuts in zip(grid["ys"], grid["ys"][1:], grid["cuts"], strict=False):
             for x in cuts:
                 keep[int(top) - y0:int(bottom) - y0 + 1, max(0, int(x) - x0):int(x) - x0 + 7] = True
         vertical[y0:y1 + 1, max(0, x0 - 3):x1 + 4] &= keep[:, :vertical[y0:y1 + 1, max(0, x0 - 3):x1 + 4].shape[1]]
@@ -252,7 +252,7 @@ def _grid(small: np.ndarray, table: list) -> dict | None:
     thick = small.copy()
     thick[1:] |= small[:-1]                 # bridge one-pixel breaks along a vertical rule
     thick[:-1] |= small[1:]
-    for top, bottom in zip(ys, ys[1:]):
+    for top, bottom in zip(ys, ys[1:], strict=False):
         band = thick[int(top) + 3:int(bottom) - 2, max(0, x0 - 3):x1 + 4]
         if band.shape[0] < 4:
             cuts.append([])

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from collections.abc import Callable
 
 from . import blanks, ocr, quality, stamps, structure, textlayer
 from .layout import build_lines
@@ -72,7 +72,7 @@ def _read_pdf(path: Path, progress: Progress | None, workers: int | None) -> lis
             covers = [textlayer.image_cover(p) for p in pdf.pages]
     except Exception as exc:  # pdfminer raises many types for damaged files
         raise ExtractionError("Tệp PDF bị hỏng, không đọc được. Hãy xuất lại hoặc quét lại.") from exc
-    good = {p.number: p for p, cover in zip(layer, covers) if textlayer.usable(p, cover)}
+    good = {p.number: p for p, cover in zip(layer, covers, strict=False) if textlayer.usable(p, cover)}
     jobs = {p.number: (ocr.ocr_pdf_page, str(path), p.number, p.width) for p in layer if p.number not in good}
     pages = _run(good, jobs, len(layer), progress, workers)
     for page in pages:

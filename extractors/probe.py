@@ -354,9 +354,7 @@ def _render_pdf(path: str, page: int, box: tuple[int, int]):
 
 
 def _render_image(path: str, page: int, box: tuple[int, int]):
-    from PIL import Image
-
-    from PIL import ImageOps
+    from PIL import Image, ImageOps
     from pillow_heif import register_heif_opener
 
     register_heif_opener()           # iPhone photos

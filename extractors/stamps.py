@@ -84,7 +84,7 @@ def _labelled(text: str) -> dict:
     """`Label: value` pairs of a stamp box, each value running to the next label."""
     matches = list(LABEL_RE.finditer(text))
     out = {}
-    for match, nxt in zip(matches, matches[1:] + [None]):
+    for match, nxt in zip(matches, matches[1:] + [None], strict=False):
         value = text[match.end():nxt.start() if nxt else len(text)].strip(" ,;")
         out.setdefault(match.group("label").lower(), value or None)
     return out

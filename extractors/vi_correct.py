@@ -53,7 +53,7 @@ class Model:
         for row in path.read_text(encoding="utf-8").splitlines():
             if row and not row.startswith("#"):
                 key, *counts = row.split("\t")
-                n = sum(w * int(c) for w, c in zip(WEIGHTS, counts))
+                n = sum(w * int(c) for w, c in zip(WEIGHTS, counts, strict=False))
                 pair = key.split(" ")
                 if not n:
                     continue
@@ -141,7 +141,7 @@ def correct_line_changes(text: str) -> tuple[str, list[tuple[int, str, str]]]:
 def correct_ocr_line(line: Line) -> Line:
     """correct_tokens on the words of one OCR line, in place (boxes and confidences kept)."""
     fixed, _ = correct_tokens([w.text for w in line.words])
-    for word, text in zip(line.words, fixed):
+    for word, text in zip(line.words, fixed, strict=False):
         word.text = text
     return line
 
@@ -157,7 +157,7 @@ def correct_tokens(tokens: list[str]) -> tuple[list[str], list[tuple[int, str, s
         lattice = [_candidates(m, cores[k], seen[k], tuple(padded[k:k + 2] + padded[k + 3:k + 5]))
                    if editable else [(seen[k], 0.0, None)] for k, (_, editable) in enumerate(segment)]
         choices = _viterbi(m, lattice)
-        for (i, _), choice in zip(segment, choices):
+        for (i, _), choice in zip(segment, choices, strict=False):
             if choice is not None:
                 lead, core, trail = TOKEN_RE.match(tokens[i]).groups()
                 new = lead + _recase(choice, core) + trail
@@ -260,7 +260,7 @@ def _viterbi(m: Model, lattice: list[list[tuple[str | None, float, str | None]]]
     """Best path through the candidates: bigram log-probabilities minus change costs."""
     scores = [m.log_unigram(s) - cost for s, cost, _ in lattice[0]]
     back: list[list[int]] = []
-    for before, column in zip(lattice, lattice[1:]):
+    for before, column in zip(lattice, lattice[1:], strict=False):
         step, pointers = [], []
         for s, cost, _ in column:
             best = max(range(len(before)), key=lambda j: scores[j] + m.log_next(before[j][0], s))
@@ -270,7 +270,7 @@ def _viterbi(m: Model, lattice: list[list[tuple[str | None, float, str | None]]]
         back.append(pointers)
     k = max(range(len(scores)), key=scores.__getitem__)
     path = [lattice[-1][k][2]]
-    for column, pointers in zip(reversed(lattice[:-1]), reversed(back)):
+    for column, pointers in zip(reversed(lattice[:-1]), reversed(back), strict=False):
         k = pointers[k]
         path.append(column[k][2])
     return path[::-1]

@@ -317,7 +317,7 @@ class _Layout:
 
     def finish(self) -> list[Page]:
         out = []
-        for number, (rows, boxes) in enumerate(zip(self.pages, self.boxes), 1):
+        for number, (rows, boxes) in enumerate(zip(self.pages, self.boxes, strict=False), 1):
             lines = build_lines([w for words in rows for w in words], number, SOURCE)
             out.append(Page(number, self.width, self.height, lines, SOURCE, tables=boxes))
         while len(out) > 1 and not out[-1].lines:

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -60,7 +60,7 @@ def create(dest: str | Path, source: Source | None = None) -> dict:
             raise BackupError(f"{len(missing)} file(s) named by the database are missing from the store: "
                               + ", ".join(missing[:5]))
         kept = _copy_kept(source.var_dir, work)
-        manifest = {"format": FORMAT, "created_at": datetime.now(timezone.utc).isoformat(), **db,
+        manifest = {"format": FORMAT, "created_at": datetime.now(UTC).isoformat(), **db,
                     "files": {"count": len(files), "bytes": sum(f["size"] for f in files), "items": files},
                     "kept": kept}
         (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))

@@ -1,10 +1,10 @@
 """Engine and sessions. Writes take the write lock up front so concurrent writers queue instead of failing."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
-from typing import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine

@@ -1,17 +1,28 @@
 """The database tables, as SQLAlchemy 2 typed models."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false,
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -23,12 +34,12 @@ class UTCDateTime(TypeDecorator):
 
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is not None:
-            value = value.astimezone(timezone.utc)
+            value = value.astimezone(UTC)
         return value
 
     def process_result_value(self, value, dialect):
         if value is not None:
-            value = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         return value
 
 
@@ -114,16 +125,16 @@ class Dossier(Base):
     unit: Mapped[Unit] = relationship()
     campaign: Mapped[Campaign] = relationship()
     # the reports sent to the police; a clerk's unsent drafts are apart (only the clerk sees them)
-    reports: Mapped[list["Report"]] = relationship(
+    reports: Mapped[list[Report]] = relationship(
         primaryjoin="and_(Report.dossier_id == Dossier.id, Report.draft.is_(False))", order_by="Report.id",
         viewonly=True)
-    drafts: Mapped[list["Report"]] = relationship(
+    drafts: Mapped[list[Report]] = relationship(
         primaryjoin="and_(Report.dossier_id == Dossier.id, Report.draft.is_(True))", order_by="Report.id",
         viewonly=True)
-    nominees: Mapped[list["Nominee"]] = relationship(
+    nominees: Mapped[list[Nominee]] = relationship(
         primaryjoin="and_(Nominee.dossier_id == Dossier.id, Nominee.superseded_at.is_(None))",
         order_by="Nominee.seq", viewonly=True)
-    transitions: Mapped[list["Transition"]] = relationship(order_by="Transition.id")
+    transitions: Mapped[list[Transition]] = relationship(order_by="Transition.id")
 
 
 class Report(Base):
@@ -155,7 +166,7 @@ class Report(Base):
     days_late: Mapped[int | None] = mapped_column(Integer)      # sent this many days after the deadline
     finished_at: Mapped[datetime | None]
     dossier: Mapped[Dossier] = relationship()
-    corrections: Mapped[list["FieldCorrection"]] = relationship(order_by="FieldCorrection.version")
+    corrections: Mapped[list[FieldCorrection]] = relationship(order_by="FieldCorrection.version")
 
     @property
     def current_fields(self) -> dict | None:
@@ -264,7 +275,7 @@ class Document(Base):
     signed_by_id: Mapped[int | None] = mapped_column()
     sealed_at: Mapped[datetime | None] = mapped_column()
     sealed_by_id: Mapped[int | None] = mapped_column()
-    dossier_links: Mapped[list["DocumentDossier"]] = relationship(cascade="all, delete-orphan")
+    dossier_links: Mapped[list[DocumentDossier]] = relationship(cascade="all, delete-orphan")
     nominee: Mapped[Nominee | None] = relationship()
 
     @property

@@ -76,7 +76,7 @@ def render_all(kinds=LAYOUT_KINDS, sizes=SIZES) -> dict[tuple[str, int], bytes]:
     keys = [(k, n) for k in kinds for n in sizes]
     docs = [doc_templates.render(k, context(k, n)) for k, n in keys]
     with doc_templates.PdfConverter() as conv:
-        return dict(zip(keys, conv.to_pdf_many(docs)))
+        return dict(zip(keys, conv.to_pdf_many(docs), strict=False))
 
 
 if __name__ == "__main__":

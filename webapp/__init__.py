@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask import Flask, g
-from werkzeug.routing import IntegerConverter
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 import settings as settings_mod
 from storage.db import bind_request_session, session_factory

@@ -1,12 +1,11 @@
 """Jinja filters: Vietnamese labels and dates."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask import Flask
 
 from doc_templates.formats import VN_TZ
-
 from workflows.documents import UNIT_KIND_LABELS
 from workflows.fields import FIELD_LABELS
 from workflows.machine import ACTION_LABELS, NOTE_LABELS, ROLE_LABELS, STATE_LABELS
@@ -27,7 +26,7 @@ def vn_datetime(moment: datetime | None) -> str:
     """“25/11/2026 10:45” in Vietnam time, whatever the server's zone (a naive value is UTC, as stored)."""
     if moment is None:
         return ""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return aware.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
 
 

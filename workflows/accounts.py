@@ -12,7 +12,7 @@ import logging
 import secrets
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from redis import Redis
@@ -177,7 +177,7 @@ def _digest(token: str) -> str:
 def issue_token(session: Session, user: User, ttl_hours: int) -> tuple[str, datetime]:
     """A new bearer token for `user`; only its hash is stored."""
     token = secrets.token_urlsafe(32)
-    expires = datetime.now(timezone.utc) + timedelta(hours=ttl_hours)
+    expires = datetime.now(UTC) + timedelta(hours=ttl_hours)
     session.add(ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=expires))
     return token, expires
 
@@ -185,7 +185,7 @@ def issue_token(session: Session, user: User, ttl_hours: int) -> tuple[str, date
 def token_user(session: Session, token: str) -> User | None:
     """The user a live (unexpired, unrevoked) token belongs to."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None or row.expires_at <= datetime.now(timezone.utc):
+    if row is None or row.revoked_at is not None or row.expires_at <= datetime.now(UTC):
         return None
     return row.user if row.user.active else None
 

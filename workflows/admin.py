@@ -8,8 +8,8 @@ from sqlalchemy import select
 from storage.db import read_session, write_session
 from storage.models import Campaign, Commune, RegisterEntry, Unit, User
 from workflows import accounts, machine, numbering, visibility
-from workflows.errors import Conflict, Invalid, NotFound
 from workflows.documents import UNIT_KIND_LABELS
+from workflows.errors import Conflict, Invalid, NotFound
 from workflows.machine import ROLES
 from workflows.text import nfc
 

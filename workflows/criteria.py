@@ -8,8 +8,8 @@ The rules are data (RULES); thresholds and wording are changed here, not in temp
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from workflows.fields import FIELD_LABELS
 from workflows.stats import UnitFigures

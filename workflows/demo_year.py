@@ -14,7 +14,17 @@ from sqlalchemy import select
 from storage.db import write_session
 from storage.files import store
 from storage.models import (
-    Campaign, Commune, Document, DocumentDossier, Dossier, FieldCorrection, Nominee, Report, Transition, Unit, User,
+    Campaign,
+    Commune,
+    Document,
+    DocumentDossier,
+    Dossier,
+    FieldCorrection,
+    Nominee,
+    Report,
+    Transition,
+    Unit,
+    User,
     utcnow,
 )
 from workflows.fields import METRICS, empty

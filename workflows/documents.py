@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -207,7 +207,7 @@ def _issue_certificates(session, files, accepted, decision, dctx, public_url) ->
         _store_doc(session, files, kind="giay_khen", title=f"Giấy khen: {n.name}", data=data, entry=entry,
                    on=decision.issued_on, actor=actor, dossier_ids=[n.dossier_id], parent=decision, nominee=n,
                    verify_code=code)
-        for n, data, code, entry in zip(accepted, rendered, codes, entries)
+        for n, data, code, entry in zip(accepted, rendered, codes, entries, strict=False)
     ]
 
 

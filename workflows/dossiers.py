@@ -121,7 +121,7 @@ def submit_report(actor_id: int, dossier_id: int, upload: Path | list[Path], fil
     if len(uploads) == 1:
         return _record_report(actor_id, dossier_id, uploads[0], safe_filename(names[0]), send, _probe(uploads[0]))
     mimes = []
-    for i, (path, name) in enumerate(zip(uploads, names), 1):
+    for i, (path, name) in enumerate(zip(uploads, names, strict=False), 1):
         try:
             mimes.append(_probe(path).mime)
         except ProbeError as exc:
@@ -134,7 +134,7 @@ def submit_report(actor_id: int, dossier_id: int, upload: Path | list[Path], fil
             raise Unreadable(str(exc)) from None
         info = _probe(combined)
         originals = [{"filename": safe_filename(name), "sha256": store().put_file(path), "mime": mime}
-                     for path, name, mime in zip(uploads, names, mimes)]
+                     for path, name, mime in zip(uploads, names, mimes, strict=False)]
         name = Path(safe_filename(names[0])).stem + ".pdf"
         return _record_report(actor_id, dossier_id, combined, name, send, info, originals)
 

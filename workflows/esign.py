@@ -167,7 +167,7 @@ def sign_papers(session: Session, files: FileStore, papers: list[Document], user
     except ConversionError as exc:
         raise Invalid(f"Không tạo được bản PDF/A để ký số: {exc} Hồ sơ chưa được phê duyệt.", "password") from None
     now = utcnow()
-    for doc, pdfa in zip(papers, pdfs):
+    for doc, pdfa in zip(papers, pdfs, strict=False):
         try:
             signed = signing.sign_as_signer(pdfa, signer, image, title=signer_ctx["title"], name=signer_ctx["name"])
         except SigningError as exc:

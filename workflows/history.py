@@ -16,7 +16,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -37,8 +37,8 @@ def digest(data) -> str:
 
 
 def _utc(moment: datetime) -> str:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return aware.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def row_hash(t: Transition) -> str:
@@ -123,7 +123,7 @@ def _body(at: datetime, transitions: int, last_id: int, heads: dict[int, tuple[i
 
 def write_checkpoint(session: Session, var_dir: Path, now: datetime | None = None) -> Checkpoint:
     """Sign the last step of every dossier as it is now and keep it in VAR_DIR/checkpoints."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     heads: dict[int, tuple[int, str]] = {}
     for t_id, dossier_id, t_hash in session.execute(
             select(Transition.id, Transition.dossier_id, Transition.hash).order_by(Transition.id)):
@@ -145,7 +145,7 @@ def write_checkpoint(session: Session, var_dir: Path, now: datetime | None = Non
 def checkpoint_if_due(session: Session, var_dir: Path) -> Checkpoint | None:
     """The worker's daily anchor: write a checkpoint when the latest is older than CHECKPOINT_EVERY."""
     latest = latest_checkpoint(var_dir)
-    if latest and datetime.now(timezone.utc) - latest.at < CHECKPOINT_EVERY:
+    if latest and datetime.now(UTC) - latest.at < CHECKPOINT_EVERY:
         return None
     return write_checkpoint(session, var_dir)
 
@@ -161,7 +161,7 @@ def _read_checkpoint(path: Path, public_key) -> tuple[Checkpoint | None, str | N
         public_key.verify(bytes.fromhex(raw["signature"]), bytes.fromhex(signed))
     except (ValueError, KeyError, TypeError, InvalidSignature):
         return None, f"mốc kiểm chứng {path.name}: chữ ký không hợp lệ (tệp mốc bị sửa hoặc không phải của hệ thống)"
-    at = datetime.strptime(body["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    at = datetime.strptime(body["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     heads = {int(d): (int(i), h) for d, (i, h) in body["heads"].items()}
     return Checkpoint(at, body["transitions"], body["last_id"], heads, signed[:16]), None
 

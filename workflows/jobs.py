@@ -27,9 +27,9 @@ from storage.models import Document, Dossier, PdfBatch, Report, User, utcnow
 from storage.orphans import sweep_orphans
 from storage.search import index_report
 from workflows import esign, history
-from workflows.fields import clean
 from workflows.audit import record
 from workflows.dossiers import enqueue_pdf, enqueue_report, replace_nominees
+from workflows.fields import clean
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from workflows.errors import (
-    CommentRequired, Forbidden, NotFound, UnknownAction, WrongState,
+    CommentRequired,
+    Forbidden,
+    NotFound,
+    UnknownAction,
+    WrongState,
 )
 
 STATES = ("registered", "report_submitted", "under_appraisal", "returned", "appraised", "approved", "rejected")

@@ -9,7 +9,7 @@ blocking queue reads and has no such read timeout.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from redis import Redis
@@ -70,7 +70,7 @@ def health() -> dict:
     try:
         r = redis()
         r.ping()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         workers = sum(1 for w in Worker.all(connection=r)
                       if w.last_heartbeat and (now - w.last_heartbeat).total_seconds() < ALIVE_S)
     except RedisError as exc:

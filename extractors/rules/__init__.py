@@ -43,7 +43,7 @@ def _marks_from_issuer(found: dict) -> None:
         words = item.value.split()
         if key == "signing_authority":
             head, rest = words[:1], words[1:]
-            for i, (seen, good) in enumerate(zip(rest, unit)):
+            for i, (seen, good) in enumerate(zip(rest, unit, strict=False)):
                 if fold(seen) != fold(good):
                     break
                 rest[i] = good

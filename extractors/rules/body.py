@@ -96,7 +96,7 @@ UNITS = {"buoi": "session", "cuoc": "session", "dot": "session", "luot": "people
 def read_metrics(sents: list[Sentence], docs) -> dict:
     """First stated value per metric, from number + unit + clause context."""
     out: dict = {}
-    for sent, doc in zip(sents, docs):
+    for sent, doc in zip(sents, docs, strict=False):
         if _forward_looking(sent):
             continue
         for key, value in _sentence_metrics(fold(sent.text), doc._.figures):
@@ -179,7 +179,7 @@ def _zeros(f: str) -> list[tuple[str, int]]:
 # ----------------------------------------------------------------- rating and ANTT
 def _rating(sents: list[Sentence], docs, period: int | None) -> dict:
     """The unit's own rating: a sentence about rating (xếp loại …) naming exactly one level."""
-    for sent, doc in zip(sents, docs):
+    for sent, doc in zip(sents, docs, strict=False):
         f = fold(sent.text)
         levels = {e.ent_id_ for e in doc.ents if e.label_ == "RATING"}
         if len(levels) != 1 or not re.search(r"xep loai|tu danh gia|dat loai|danh gia", f):
@@ -197,7 +197,7 @@ def _other_year(f: str, period: int | None) -> bool:
 
 def _antt(sents: list[Sentence], docs, period: int | None) -> dict:
     """`đạt` / `chưa đạt` / `không đạt` tiêu chuẩn “An toàn về an ninh, trật tự”."""
-    for sent, doc in zip(sents, docs):
+    for sent, doc in zip(sents, docs, strict=False):
         f = fold(sent.text)
         if not any(e.label_ == "ANTT" for e in doc.ents) and "an toan ve an ninh" not in f:
             continue

@@ -123,14 +123,14 @@ def _columns(header: Line, page: Page) -> list[tuple[float, str]]:
             return ruled
     segs = segments(header, gap=0.9)
     roles = [_role(fold(s.text)) for s in segs]
-    lefts = [0.0] + [(a.x1 + b.x0) / 2 for a, b in zip(segs, segs[1:])]
-    return list(zip(lefts, roles))
+    lefts = [0.0] + [(a.x1 + b.x0) / 2 for a, b in zip(segs, segs[1:], strict=False)]
+    return list(zip(lefts, roles, strict=False))
 
 
 def _ruled_columns(header: Line, xs: list[float]) -> list[tuple[float, str]]:
     """Roles of the ruled columns, from the header words inside each (a heading may wrap)."""
     out = []
-    for left, right in zip(xs, xs[1:]):
+    for left, right in zip(xs, xs[1:], strict=False):
         text = " ".join(w.text for w in header.words if left <= (w.x0 + w.x1) / 2 < right)
         if text:
             out.append((left, _role(fold(text))))
@@ -235,7 +235,7 @@ def _is_paragraph(line: Line, columns) -> bool:
     cells = _cells(line, columns)
     if cells.get("stt") or len([k for k in cells if k != "stt"]) < 3:
         return False
-    gaps = [b.x0 - a.x1 for a, b in zip(line.words, line.words[1:])]
+    gaps = [b.x0 - a.x1 for a, b in zip(line.words, line.words[1:], strict=False)]
     return max(gaps, default=0) < 1.0 * line.height
 
 
@@ -266,7 +266,7 @@ def _group(line: Line) -> str | None:
         return found
     f = re.sub(r"^.{0,8}?[.,)]\s*", "", f) if len(f) > 12 else f   # `h h L. TẬP THỂ`: junk before
     return next((kind for key, kind in GROUPS if f == key or len(f) == len(key)
-                 and sum(a != b for a, b in zip(f, key)) <= 1), None)
+                 and sum(a != b for a, b in zip(f, key, strict=False)) <= 1), None)
 
 
 # ----------------------------------------------------------------- ruled grids of scanned pages
@@ -301,7 +301,7 @@ def _bands(page: Page, grid: dict, allowed: set) -> list[tuple[list[float], list
     x0, _, x1, _ = grid["box"]
     ys = grid["ys"]
     out = []
-    for top, bottom, cuts in zip(ys, ys[1:], grid["cuts"]):
+    for top, bottom, cuts in zip(ys, ys[1:], grid["cuts"], strict=False):
         band_lines = []
         for line in page.lines:
             if id(line) not in allowed:
@@ -375,7 +375,7 @@ def _grid_records(bands: list, columns: list[float], roles: list[str], rows: lis
         for part in _split_band(band_lines, columns, roles):
             cells = _band_cells(part, columns)
             record = {}
-            for role, words in zip(roles, cells):
+            for role, words in zip(roles, cells, strict=False):
                 if words:
                     record[role] = squash(record.get(role, "") + " " + " ".join(words))
             if not record.get("name"):

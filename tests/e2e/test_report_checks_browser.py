@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-
 from conftest import SHARED
 from test_browser_journey import live, login, logout, page  # noqa: F401  (fixtures shared with the journey)
 

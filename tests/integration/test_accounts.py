@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
+from test_province import add_commune, add_province_user
 
 from api_helpers import Api, csrf_token, login_html
-from conftest import DEMO_PASSWORD, free_port, _redis_alive
-from test_province import add_commune, add_province_user
+from conftest import DEMO_PASSWORD, _redis_alive, free_port
 from workflow_helpers import user_id
 
 

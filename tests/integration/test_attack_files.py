@@ -7,12 +7,12 @@ import io
 import resource
 
 import pytest
+from fixtures import attacks
 from PIL import Image
+from test_hostile_files import VIETNAMESE, assert_refused_and_nothing_changed, make_client, upload_bytes
 
 from api_helpers import Api, login_html
 from conftest import SHARED
-from fixtures import attacks
-from test_hostile_files import VIETNAMESE, assert_refused_and_nothing_changed, make_client, upload_bytes
 
 REPORT_PDF = SHARED / "corpus" / "dev" / "dev_02.pdf"
 SCAN_WITH_ATTACHED_JSON = SHARED / "corpus" / "real-dev" / "real_12.pdf"     # Adobe Scan attaches JSON
@@ -66,10 +66,10 @@ def test_preview_of_an_ordinary_report_is_a_bounded_png(clerk):
 
 def _legacy_report(dossier_id: int, data: bytes, pages: int = 1) -> int:
     """A report stored before today's upload checks (the file store and the row, as an old upload left them)."""
-    from storage.db import write_session
-    from storage.files import store
     from sqlalchemy import select
 
+    from storage.db import write_session
+    from storage.files import store
     from storage.models import Report, User
 
     sha = store().put_bytes(data)

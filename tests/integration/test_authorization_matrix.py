@@ -18,6 +18,7 @@ SCOPED = ("dossier_id", "report_id", "document_id", "decision_id")
 def world(env):
     """A dossier of donvi01 with a report read and a registration paper; the app without CSRF for probing."""
     from test_province import add_province_user
+
     from webapp import create_app
 
     add_province_user(1)
@@ -118,6 +119,7 @@ def test_no_page_offers_a_link_that_answers_403(env, who):
     """The pages a role is shown, and every link on them: none answers 403 (a province reader used to be
     offered “In giấy khen / In trên phôi” on a decision, which answered 403)."""
     from test_province import add_province_user
+
     from webapp import create_app
     from workflow_helpers import appraised_dossiers, user_id
     from workflows.dossiers import approve

@@ -95,8 +95,8 @@ def test_a_restored_installation_has_the_same_dossiers_history_documents_and_fil
 
     # What a user sees: the restored app answers with the same history and documents.
     before = {d: Api(client, "congan").get(f"/dossiers/{d}/history").get_json() for d in ids}
-    from webapp import create_app
     import settings
+    from webapp import create_app
 
     os.environ.update(VAR_DIR=str(into), DATABASE_URL=restored_url)
     settings.get.cache_clear()

@@ -8,9 +8,9 @@ import subprocess
 
 import pytest
 from sqlalchemy import func, select
+from test_hostile_files import VIETNAMESE
 
 from api_helpers import REPORT_PDF, Api, login_html
-from test_hostile_files import VIETNAMESE
 
 HUGE = "9" * 30
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import UTC
 
 from sqlalchemy import select
 
@@ -36,10 +37,10 @@ def test_a_cancelled_certificate_says_cancelled_when_and_why_on_the_public_page(
     import re
     from datetime import timedelta, timezone
 
-    from webapp import create_app
-    from workflow_helpers import appraised_dossiers, csrf_token, login, user_id
     from storage.db import read_session
     from storage.models import Document, RegisterEntry
+    from webapp import create_app
+    from workflow_helpers import appraised_dossiers, csrf_token, login, user_id
     from workflows import dossiers
 
     dossiers.approve(user_id("chutich"), appraised_dossiers(1, nominees=2))
@@ -54,7 +55,7 @@ def test_a_cancelled_certificate_says_cancelled_when_and_why_on_the_public_page(
     assert r.status_code == 302
     with read_session() as s:
         at = s.get(RegisterEntry, entry_id).cancelled_at
-    at = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(timezone(timedelta(hours=7)))
+    at = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(timezone(timedelta(hours=7)))
 
     public = create_app({"TESTING": True}).test_client()
     html = public.get(f"/verify/{code}").get_data(as_text=True)

@@ -6,8 +6,8 @@ import re
 
 from docx import Document as Docx
 from sqlalchemy import select
-
 from test_dashboard import approved_sums
+
 from workflow_helpers import csrf_token, login
 
 
@@ -31,8 +31,8 @@ def test_the_bao_cao_totals_equal_the_sums_of_the_approved_reports_fields(client
     import doc_templates
     from storage.db import read_session
     from storage.models import Document, Dossier, SummaryReport
-    from workflows.fields import FIELD_LABELS, METRICS
     from workflows import demo_year
+    from workflows.fields import FIELD_LABELS, METRICS
 
     demo_year.generate(60)
     doc_id = issue_as(client, "congan")

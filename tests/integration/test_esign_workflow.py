@@ -9,9 +9,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_PASSWORD
 from sqlalchemy import select
 
+from conftest import DEMO_PASSWORD
 from doc_templates import demo_pki, signing
 from extractors.signatures import read_signatures, verify_issued
 
@@ -50,12 +50,11 @@ def _post(client, path, data, page):
 
 
 def test_the_decision_is_signed_by_the_chairman_then_sealed_by_the_van_thu(env, pki, tmp_path):
-    from workflow_helpers import appraised_dossiers, login
-
     from storage.db import read_session
     from storage.files import store
     from storage.models import Document, Dossier, RegisterEntry, Transition
     from webapp import create_app
+    from workflow_helpers import appraised_dossiers, login
 
     ids = appraised_dossiers(1, nominees=2)
     app = create_app({"TESTING": True})
@@ -201,10 +200,9 @@ def deputy_on_token(sqlite_env, pki, tmp_path, monkeypatch):
 
 @pytest.mark.skipif(SOFTHSM is None or shutil.which("softhsm2-util") is None, reason="softhsm2 is not installed")
 def test_a_deputy_signs_kt_chu_tich_with_a_token_and_approval_needs_the_pin(sqlite_env, pki, deputy_on_token):
-    from workflow_helpers import appraised_dossiers, user_id
-
     from storage.db import read_session
     from storage.models import Dossier
+    from workflow_helpers import appraised_dossiers, user_id
     from workflows import dossiers
     from workflows.errors import Invalid
 
@@ -232,9 +230,8 @@ def test_a_deputy_signs_kt_chu_tich_with_a_token_and_approval_needs_the_pin(sqli
 
 
 def test_verify_upload_says_ours_intact_modified_or_not_ours(sqlite_env, pki, other_pki):
-    from workflow_helpers import appraised_dossiers, user_id
-
     from webapp import create_app
+    from workflow_helpers import appraised_dossiers, user_id
     from workflows import dossiers
 
     dossiers.approve(user_id("chutich"), appraised_dossiers(1), password=DEMO_PASSWORD)
@@ -275,11 +272,10 @@ def _pdfa_without_signature(signed: bytes) -> bytes:
 
 
 def test_a_report_signed_with_another_certificate_shows_its_signer_on_the_dossier(env, pki, other_pki, tmp_path):
-    from workflow_helpers import appraised_dossiers, login, user_id
-
     from storage.db import read_session
     from storage.models import Dossier, Transition, Unit
     from webapp import create_app
+    from workflow_helpers import appraised_dossiers, login, user_id
     from workflows import dossiers
 
     dossiers.approve(user_id("chutich"), appraised_dossiers(1), password=DEMO_PASSWORD)
@@ -324,11 +320,10 @@ def test_the_admin_imports_a_key_and_a_trusted_root(sqlite_env, pki, other_pki):
     """A new certificate for the chairman (checked with its password, which is not kept), then its CA trusted."""
     import io
 
-    from workflow_helpers import appraised_dossiers, csrf_token, login, user_id
-
     from storage.db import read_session
     from storage.models import SigningKey
     from webapp import create_app
+    from workflow_helpers import appraised_dossiers, csrf_token, login, user_id
     from workflows import dossiers
 
     client = create_app({"TESTING": True}).test_client()

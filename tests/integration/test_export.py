@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-
 from test_dashboard import approved_sums, board_for
+
 from workflow_helpers import login
 
 
@@ -86,7 +86,7 @@ def _clerk_typed_formulas() -> tuple[str, list[str]]:
         names = []
         nominees = s.scalars(select(Nominee).join(Dossier).where(Dossier.state == "approved",
                                                                  Nominee.verdict == "accepted")).all()
-        for n, attack in zip(nominees, ATTACKS[1:]):
+        for n, attack in zip(nominees, ATTACKS[1:], strict=False):
             n.name = attack
             names.append(attack)
         return ATTACKS[0], names

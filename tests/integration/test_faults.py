@@ -239,9 +239,10 @@ def test_missing_tesseract_fails_the_job_clearly_and_a_retry_works(client, env, 
 
 
 def test_a_job_over_its_memory_ceiling_fails_alone_and_the_worker_goes_on(sqlite_env, monkeypatch):
-    import settings
     from rq import Queue
     from rq.job import Job
+
+    import settings
     from webapp import create_app
     from workflows import queue as q
 

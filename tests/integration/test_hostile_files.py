@@ -6,11 +6,11 @@ import io
 import re
 
 import pytest
+from fixtures.hostile import ACCEPTED, HOSTILE, minimal_pdf, pdf_pages, png_bytes
 from sqlalchemy import func, select
 
 from api_helpers import Api
 from conftest import SHARED
-from fixtures.hostile import ACCEPTED, HOSTILE, minimal_pdf, pdf_pages, png_bytes
 
 VALID_PDF = SHARED / "corpus" / "dev" / "dev_02.pdf"
 VIETNAMESE = re.compile(r"[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.I)

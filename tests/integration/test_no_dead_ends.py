@@ -2,9 +2,10 @@
 count; a returned clerk reads why and sends the corrected dossier back without uploading again."""
 from __future__ import annotations
 
-from api_helpers import Api, register_and_submit
 from test_dashboard import approved_sums, board_for
 from test_dashboard_report import issue_as, number, table_rows
+
+from api_helpers import Api, register_and_submit
 from workflows.fields import FIELD_LABELS, METRICS
 
 

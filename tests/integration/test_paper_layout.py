@@ -7,7 +7,6 @@ import re
 import shutil
 
 import pytest
-
 from layout_check import LAYOUT_KINDS, SIZES, pages_text, render_all, split_rows
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")

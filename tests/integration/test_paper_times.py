@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from docx import Document as Docx
@@ -56,7 +56,7 @@ def test_the_bien_ban_prints_the_meeting_time_in_vietnam_time_on_a_utc_server(se
                                                         Transition.action == "appraise"))
         doc = session.scalar(select(Document).where(Document.kind == "bien_ban_tham_dinh"))
         text = "\n".join(p.text for p in Docx(io.BytesIO(store().read(doc.sha256))).paragraphs)
-    at = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(VN)
+    at = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(VN)
     m = re.search(r"Thời gian: (\d\d) giờ (\d\d) phút, ngày (\d\d) tháng (\d\d) năm (\d{4})", text)
     assert m, text[:500]
     printed = datetime(int(m[5]), int(m[4]), int(m[3]), int(m[1]), int(m[2]), tzinfo=VN)
@@ -67,14 +67,14 @@ def test_the_bien_ban_prints_the_meeting_time_in_vietnam_time_on_a_utc_server(se
 def test_the_printed_time_filters_convert_a_utc_timestamp(server_in_utc):
     from doc_templates import formats
 
-    moment = datetime(2026, 11, 25, 3, 45, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 25, 3, 45, tzinfo=UTC)
     assert formats.vn_time(moment) == "10 giờ 45 phút"
-    assert formats.vn_datetime(datetime(2026, 11, 25, 20, 5, tzinfo=timezone.utc)) == \
+    assert formats.vn_datetime(datetime(2026, 11, 25, 20, 5, tzinfo=UTC)) == \
         "03 giờ 05 phút, ngày 26 tháng 11 năm 2026"
 
 
 def test_the_pages_show_times_in_vietnam_time(server_in_utc):
     from webapp.filters import vn_datetime
 
-    assert vn_datetime(datetime(2026, 11, 25, 3, 45, tzinfo=timezone.utc)) == "25/11/2026 10:45"
+    assert vn_datetime(datetime(2026, 11, 25, 3, 45, tzinfo=UTC)) == "25/11/2026 10:45"
     assert vn_datetime(datetime(2026, 11, 25, 20, 5)) == "26/11/2026 03:05"   # stored naive = UTC

@@ -23,7 +23,7 @@ def converter(tmp_path_factory):
 def pdfs(converter):
     kinds = ["quyet_dinh", "giay_khen", "giay_khen_phoi"]
     docs = [render(k, samples.sample(k)) for k in kinds]
-    return dict(zip(kinds, converter.to_pdf_many(docs)))
+    return dict(zip(kinds, converter.to_pdf_many(docs), strict=False))
 
 
 def page_sizes(pdf: bytes) -> list[tuple[float, float]]:

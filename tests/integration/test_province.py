@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from test_dashboard import board_for
 
 from conftest import DEMO_PASSWORD
-from test_dashboard import board_for
 from workflow_helpers import csrf_token, login
 
 
@@ -85,8 +85,9 @@ def test_the_province_searches_its_communes_only(env):
 
 
 def test_the_province_dashboard_page_and_report(client, env):
-    from docx import Document as Docx
     import io
+
+    from docx import Document as Docx
 
     import doc_templates
 

@@ -7,9 +7,10 @@ import os
 import signal
 import time
 
+from test_faults import _report, _start_redis
+
 from api_helpers import REPORT_PDF, Api, csrf_token
 from conftest import DEMO_PASSWORD, free_port
-from test_faults import _report, _start_redis
 
 PATIENCE_S = 5          # what a person tolerates; a hung Redis used to cost 10 s per call, 30 s per login
 

@@ -1,7 +1,7 @@
 """Sessions, tokens, login limits, CSRF, headers and escaping."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -66,7 +66,7 @@ def test_api_tokens_can_be_revoked_and_expire(client, env):
     assert api.get("/me").status_code == 401
     api = Api(client, "congan")
     with write_session() as s:
-        s.execute(update(ApiToken).values(expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+        s.execute(update(ApiToken).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
     assert api.get("/me").status_code == 401
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from test_hostile_files import VIETNAMESE, assert_refused_and_nothing_changed, make_client, upload_bytes
 
 from api_helpers import login_html
-from test_hostile_files import VIETNAMESE, assert_refused_and_nothing_changed, make_client, upload_bytes
 
 UNIT_TESTS = Path(__file__).resolve().parents[1] / "unit"
 ORIENTATION = 0x0112

@@ -7,8 +7,9 @@ import os
 import signal
 import time
 
-from api_helpers import register_and_submit
 from test_faults import _worker
+
+from api_helpers import register_and_submit
 
 
 def test_the_worker_sweeps_orphan_files_and_anchors_the_history(sqlite_env):

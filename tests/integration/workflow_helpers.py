@@ -68,6 +68,7 @@ def submitted_dossier(clerk: str, nominees: list[str], report_pdf, metrics: dict
         return dossier.id
 
 
-from api_helpers import csrf_token, login_html as login  # noqa: E402  (one way to sign in, shared)
+from api_helpers import csrf_token  # noqa: E402  (one way to sign in, shared)
+from api_helpers import login_html as login
 
 __all__ = ["user_id", "appraised_dossiers", "submitted_dossier", "csrf_token", "login"]

@@ -9,8 +9,17 @@ import zipfile
 import pytest
 from docx import Document
 
-from doc_templates import (KINDS, ConversionError, PdfConverter, TemplateError, check_nd30, render,
-                           render_many, samples, validate_template)
+from doc_templates import (
+    KINDS,
+    ConversionError,
+    PdfConverter,
+    TemplateError,
+    check_nd30,
+    render,
+    render_many,
+    samples,
+    validate_template,
+)
 from doc_templates.build_templates import build
 from doc_templates.engine import check_template, template_bytes
 

@@ -19,7 +19,7 @@ def table_image(noise: float = 8.0) -> Image.Image:
     draw = ImageDraw.Draw(im)
     for y in YS:
         draw.line([(XS[0], y), (XS[-1], y)], fill=120, width=2)
-    for top, bottom, merged in zip(YS, YS[1:], [False, True, False, True, False]):
+    for top, bottom, merged in zip(YS, YS[1:], [False, True, False, True, False], strict=False):
         for x in ([XS[0], XS[-1]] if merged else XS):
             draw.line([(x, top), (x, bottom)], fill=120, width=2)
     a = np.asarray(im).astype(np.float32) + np.random.default_rng(1).normal(0, noise, (1200, 2480))
@@ -34,7 +34,7 @@ def test_grid_rules_and_cell_cuts_are_measured_before_whitening():
     grid = grids[0]
     assert [round(y / 10) for y in grid["ys"]] == [y // 10 for y in YS]
     assert [len(c) for c in grid["cuts"]] == [4, 2, 4, 2, 4]             # merged group rows: no inner cuts
-    assert all(abs(a - b) <= 4 for a, b in zip(grid["cuts"][0], XS))
+    assert all(abs(a - b) <= 4 for a, b in zip(grid["cuts"][0], XS, strict=False))
     assert np.asarray(cleaned)[YS[2] - 1:YS[2] + 2, 600:1000].min() > 200   # the rules are whitened
 
 

@@ -179,7 +179,7 @@ def _ocr_block(rows: list[list[tuple[str, float]]]) -> list[Page]:
     lines = [Line(line("Nơi nhận:", 500.0), 1, "ocr")]
     for i, row in enumerate(rows):
         words = line(" ".join(t for t, _ in row), 500.0 + 18 * i, 360.0)
-        for word, (_, conf) in zip(words, row):
+        for word, (_, conf) in zip(words, row, strict=False):
             word.conf = conf
         lines.append(Line(words, 1, "ocr"))
     return [Page(1, WIDTH, 842.0, lines, "ocr")]

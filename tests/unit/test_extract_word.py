@@ -81,7 +81,7 @@ def build_report(path: Path, ruled_header: bool = False) -> Path:
         doc.add_paragraph(text).paragraph_format.first_line_indent = Cm(1)
     table = doc.add_table(rows=1, cols=4)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("STT", "Họ và tên", "Chức vụ", "Hình thức khen thưởng")):
+    for cell, text in zip(table.rows[0].cells, ("STT", "Họ và tên", "Chức vụ", "Hình thức khen thưởng"), strict=False):
         lines(cell, [(text, True)])
     rows = [("I. TẬP THỂ",), ("1", "Tổ bảo vệ nhà trường", "", "Giấy khen"), ("II. CÁ NHÂN",),
             ("1", "Lê Thị Hoa", "Giáo viên chủ nhiệm lớp 9A", "Giấy khen"),
@@ -92,9 +92,9 @@ def build_report(path: Path, ruled_header: bool = False) -> Path:
             merged = cells[0].merge(cells[3])
             lines(merged, [(values[0], True)], WD_ALIGN_PARAGRAPH.LEFT)
             continue
-        for cell, text in zip(cells, values):
+        for cell, text in zip(cells, values, strict=False):
             lines(cell, [(text, False)], WD_ALIGN_PARAGRAPH.LEFT)
-    for cell, width in zip(table.columns, (Cm(1.2), Cm(5.3), Cm(5.5), Cm(4))):
+    for cell, width in zip(table.columns, (Cm(1.2), Cm(5.3), Cm(5.5), Cm(4)), strict=False):
         for c in cell.cells:
             c.width = width
     doc.add_paragraph("Trên đây là báo cáo kết quả thực hiện phong trào năm 2026 của nhà trường./.")

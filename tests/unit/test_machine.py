@@ -7,7 +7,16 @@ import pytest
 
 from workflows import machine
 from workflows.machine import (
-    ACTIONS, NEW, ROLES, STATES, TRANSITIONS, CommentRequired, Forbidden, UnknownAction, WrongState, fire,
+    ACTIONS,
+    NEW,
+    ROLES,
+    STATES,
+    TRANSITIONS,
+    CommentRequired,
+    Forbidden,
+    UnknownAction,
+    WrongState,
+    fire,
 )
 
 EXPECTED = {
