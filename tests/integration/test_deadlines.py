@@ -80,3 +80,11 @@ def test_units_that_never_registered_are_overdue_in_the_police_inbox(client, env
     assert "Trường Tiểu học Phượng Tiến" in section and "chưa đăng ký, hạn" in section and "quá 2 ngày" in section
     assert "Trường Mầm non Phượng Tiến" not in section          # registered: flagged only by the hourly check
     assert "Xóm" not in section                                 # hamlets still have five days
+
+
+def test_a_clerk_whose_unit_has_not_registered_is_offered_the_registration_on_the_home_page(client, env):
+    login(client, "donvi02")
+    html = client.get("/").get_data(as_text=True)
+    assert "Đơn vị của bạn chưa đăng ký thi đua năm 2026" in html
+    assert 'class="btn primary" href="/dossiers/new?unit_id=' in html
+    assert "Trường Tiểu học Phượng Tiến" not in html.split("Đơn vị của bạn")[1], "no list of other units for a clerk"
