@@ -1,7 +1,7 @@
 """Digital signatures on issued papers: PAdES, shown as Nghị định 30/2020 Phụ lục I prescribes.
 
-- `sign_as_signer`: the person with authority signs first: their signature image (blue PNG) centred between the title line and the name line
-  of the signature block, found from the words of the PDF.
+- `sign_as_signer`: the person with authority signs first: their signature image (blue PNG) centred between the
+  title line and the name line of the signature block, found from the words of the PDF.
 - `sign_as_body`: the office clerk adds the body's signature, shown as the seal image (red PNG, real
   size) covering the left third of the signer's image. An annex in the same file is not signed again.
 - `sign_separate_annex`: an annex in its own file gets the body's signature with no image; the

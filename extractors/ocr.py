@@ -32,10 +32,12 @@ def run_tool(args: list[str], env: dict | None = None) -> subprocess.CompletedPr
     """Run an external tool with a timeout; a missing, hung or crashed tool raises OcrUnavailable."""
     try:
         return subprocess.run(args, capture_output=True, env=env, timeout=PAGE_TIMEOUT_S)
-    except FileNotFoundError:
-        raise OcrUnavailable(f"Máy chủ chưa cài {args[0]}: không đọc được bản quét. Báo quản trị cài đặt rồi bấm “Đọc lại”.")
-    except subprocess.TimeoutExpired:
-        raise OcrUnavailable(f"{args[0]} không phản hồi sau {PAGE_TIMEOUT_S} giây; đã dừng. Hãy bấm “Đọc lại”.")
+    except FileNotFoundError as exc:
+        raise OcrUnavailable(f"Máy chủ chưa cài {args[0]}: không đọc được bản quét. "
+                             "Báo quản trị cài đặt rồi bấm “Đọc lại”.") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise OcrUnavailable(f"{args[0]} không phản hồi sau {PAGE_TIMEOUT_S} giây; đã dừng. "
+                             "Hãy bấm “Đọc lại”.") from exc
 
 
 def render_pdf_page(path: str, number: int, dpi: int = DPI) -> Image.Image:

@@ -3,8 +3,8 @@
 Tesseract often reads a syllable's letters right and its marks wrong (`tiêu biếu`, `Phố biến`,
 `giải quyêt`, `vôn`).  Each syllable may be replaced by another with the same letters that differs
 only in its tone or vowel marks (`ê`/`e`, `ô`/`ơ`/`o`, `ư`/`u`, `ă`/`â`/`a`; `đ`/`d` only
-in a syllable the model does not know), chosen by a Viterbi search over the line with a bigram model of Vietnamese syllables
-(`data/vi_syllables.tsv`, built by `scripts/build_vi_syllables.py`).  Changing a well-formed, known
+in a syllable the model does not know), chosen by a Viterbi search over the line with a bigram model of Vietnamese
+syllables (`data/vi_syllables.tsv`, built by `scripts/build_vi_syllables.py`).  Changing a well-formed, known
 syllable must win a likelihood ratio of CHANGE_TONE (tone) or CHANGE_MARK (vowel marks), so only a
 form far more likely in its context replaces it; CHANGE_SUPPORTED when the new form makes a dictionary
 word with a neighbour and the reading makes no known pair (`Phố biến` → `Phổ biến`); a syllable the

@@ -319,7 +319,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"schema {m['database']['schema_revision']}")
         elif args.command == "verify":
             m = verify(args.src)
-            print(f"backup {args.src} is intact: {m['files']['count']} files, schema {m['database']['schema_revision']}")
+            print(f"backup {args.src} is intact: {m['files']['count']} files, "
+                  f"schema {m['database']['schema_revision']}")
         else:
             env = restore(args.src, args.into, args.database_url)
             print("restored; run it with:\n" + "\n".join(f"  {k}={v}" for k, v in env.items()))

@@ -92,8 +92,8 @@ def _store_doc(session: Session, files: FileStore, *, kind: str, title: str, dat
 
 def _take(session: Session, kind: str, commune: Commune, on: date, actor: User, note: str):
     iss = issuer_for(kind, commune)
-    return iss, numbering.take(session, commune_id=commune.id, issuer_code=iss.issuer_code, type_code=iss.type_code, kind=kind, on=on,
-                               actor_id=actor.id, note=note)
+    return iss, numbering.take(session, commune_id=commune.id, issuer_code=iss.issuer_code, type_code=iss.type_code,
+                               kind=kind, on=on, actor_id=actor.id, note=note)
 
 
 def render(session: Session, kind: str, commune: Commune | None, ctx: dict) -> bytes:

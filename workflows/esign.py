@@ -110,7 +110,8 @@ def import_key(actor_id: int, holder_id: int | None, image_png: bytes, *, p12: b
                 subject = signing.pkcs12_signer(p12, password or "").signing_cert.subject.human_friendly[:300]
             except SigningError as exc:
                 raise Invalid(str(exc), "p12") from None
-        elif token is not None and not all((token.get(k) or "").strip() for k in ("module", "token_label", "key_label")):
+        elif token is not None and not all((token.get(k) or "").strip()
+                                           for k in ("module", "token_label", "key_label")):
             raise Invalid("Thiết bị ký số cần đủ: đường dẫn thư viện PKCS#11, nhãn thiết bị, nhãn khóa.", "token")
         return add_key(session, store(), commune_id=user.commune_id, user_id=holder_id, image_png=image_png,
                        p12=p12, token=token, subject=subject).id

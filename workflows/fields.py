@@ -62,7 +62,7 @@ def _date(value, name: str) -> str | None:
     try:
         return date.fromisoformat(value).isoformat()
     except (TypeError, ValueError):
-        raise Invalid(f"Trường “{name}” phải là ngày dạng YYYY-MM-DD.", name)
+        raise Invalid(f"Trường “{name}” phải là ngày dạng YYYY-MM-DD.", name) from None
 
 
 def _choice(value, name: str, choices) -> str | None:

@@ -197,7 +197,8 @@ def _latest_reports(session: Session, dossier_ids: list[int]) -> list[Report]:
     """The latest report of each dossier, if it has been read (big columns left unloaded)."""
     if not dossier_ids:
         return []
-    latest = select(func.max(Report.id)).where(Report.dossier_id.in_(dossier_ids), Report.draft.is_(False)).group_by(Report.dossier_id)
+    latest = (select(func.max(Report.id)).where(Report.dossier_id.in_(dossier_ids), Report.draft.is_(False))
+              .group_by(Report.dossier_id))
     stmt = (select(Report).where(Report.id.in_(latest), Report.status == "done")
             .options(defer(Report.text), defer(Report.provenance), defer(Report.quality),
                      selectinload(Report.corrections)))

@@ -45,8 +45,8 @@ def issuer(user: User, commune: Commune) -> documents.Issuer:
 def _issue(session: Session, user: User, board: stats.Dashboard) -> Document:
     commune, on = session.get(Commune, user.commune_id), board.on
     iss = issuer(user, commune)
-    entry = numbering.take(session, commune_id=commune.id, issuer_code=iss.issuer_code, type_code=iss.type_code, kind=KIND, on=on,
-                           actor_id=user.id, note=f"Báo cáo tổng hợp năm {board.year}")
+    entry = numbering.take(session, commune_id=commune.id, issuer_code=iss.issuer_code, type_code=iss.type_code,
+                           kind=KIND, on=on, actor_id=user.id, note=f"Báo cáo tổng hợp năm {board.year}")
     ctx = context(board, user, commune, iss, entry.number)
     data = documents.render(session, KIND, None if board.province_view else commune, ctx)
     doc = documents._store_doc(session, store(), kind=KIND, title=ctx["subject"], data=data, on=on, actor=user,
