@@ -226,7 +226,7 @@ def _render_parallel(kind, template, contexts, progress, workers) -> list[bytes]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     size = max(16, len(contexts) // (workers * 4))
     chunks = [contexts[i:i + size] for i in range(0, len(contexts), size)]
-    results: list[list[bytes] | None] = [None] * len(chunks)
+    results: list[list[bytes]] = [[] for _ in chunks]
     done = 0
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         futures = {pool.submit(_render_chunk, kind, template, c): i for i, c in enumerate(chunks)}

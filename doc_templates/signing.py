@@ -357,7 +357,8 @@ def _sign(pdf: bytes, signer, *, field: str, page: int, box: Box, style, reason:
     meta = PdfSignatureMetadata(field_name=field, md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES,
                                 reason=reason, location=location, certify=certify is not None,
                                 **({"docmdp_permissions": certify} if certify is not None else {}))
-    spec = SigFieldSpec(field, on_page=page, box=tuple(round(v, 2) for v in box))
+    x1, y1, x2, y2 = (round(v, 2) for v in box)
+    spec = SigFieldSpec(field, on_page=page, box=(x1, y1, x2, y2))
     pdf_signer = PdfSigner(meta, signer, stamp_style=style, new_field_spec=spec)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     try:

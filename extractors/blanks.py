@@ -121,7 +121,7 @@ def _date_written(line: Line) -> bool:
     """True when the day or month between `ngày`, `tháng` and `năm` looks handwritten: not plain
     digits read confidently (a scrawl glued to a label, `ngày-|§`, `Jÿtháng`, counts too)."""
     words = line.words
-    at = {}
+    at: dict = {}
     for label, pattern in (("d", DAY_RE), ("m", MONTH_RE), ("y", YEAR_RE)):
         start = at[list(at)[-1]] + 1 if at else 0
         found = next((i for i in range(start, len(words)) if pattern.search(words[i].text)), None)

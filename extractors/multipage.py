@@ -106,7 +106,7 @@ def extract_files(paths: Iterable[str | Path], progress: Progress | None = None,
         for page in read_file(path, step, workers):
             _renumber(page, len(pages) + 1)
             pages.append(page)
-            files.append(path.name)
+            files.append(Path(path).name)
     result = pipeline.build(pages)
     for record in list(result.provenance.values()) + result.quality["pages"]:
         record["file"] = files[record["page"] - 1]

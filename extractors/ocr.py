@@ -114,7 +114,7 @@ def deskew(image: Image.Image) -> Image.Image:
     angle = estimate_skew(image)
     if abs(angle) < MIN_SKEW:
         return image
-    return image.rotate(angle, resample=Image.BILINEAR, expand=False, fillcolor=255)
+    return image.rotate(angle, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=255)
 
 
 def _runs(ink: np.ndarray, length: int) -> np.ndarray:
@@ -250,7 +250,8 @@ def _grid(small: np.ndarray, table: list) -> dict | None:
     if len(table) < 2:
         return None
     x0, x1 = min(r[1] for r in table), max(r[2] for r in table)
-    ys, cuts = [r[0] for r in table], []
+    ys = [r[0] for r in table]
+    cuts: list[list[float]] = []
     thick = small.copy()
     thick[1:] |= small[:-1]                 # bridge one-pixel breaks along a vertical rule
     thick[:-1] |= small[1:]
@@ -277,7 +278,8 @@ def _common_cuts(cuts: list[list[float]]) -> list[float]:
     band of a table of one or two: a heading and a group row) — a tall letter is not a rule."""
     xs = sorted(x for band in cuts for x in band)
     need = 1 if len(cuts) <= 2 else max(2, round(0.4 * len(cuts)))
-    out, group = [], []
+    out = []
+    group: list[float] = []
     for x in xs + [float("inf")]:
         if group and x - group[-1] > 4:
             if len(group) >= need:

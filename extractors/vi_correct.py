@@ -170,7 +170,8 @@ def correct_tokens(tokens: list[str]) -> tuple[list[str], list[tuple[int, str, s
 def _segments(tokens: list[str]) -> list[list[tuple[int, bool]]]:
     """Runs of syllable tokens that punctuation, digits or symbols do not separate, each token marked
     editable or not (protected tokens still give context)."""
-    segments, current = [], []
+    segments: list = []
+    current: list = []
     caps_line = all(t.isupper() for t in tokens if TOKEN_RE.match(t))
     for i, token in enumerate(tokens):
         match = TOKEN_RE.match(token)

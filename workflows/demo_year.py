@@ -45,6 +45,8 @@ def generate(n: int, commune_id: int | None = None, year: int = 2026, seed: int 
     with write_session() as session:
         commune = (session.get(Commune, commune_id) if commune_id
                    else session.scalar(select(Commune).order_by(Commune.id)))
+        if commune is None:
+            raise RuntimeError("No commune in the database: load the demo data first (python -m workflows.demo).")
         campaign = session.scalar(select(Campaign).where(Campaign.commune_id == commune.id, Campaign.year == year))
         staff = session.scalar(select(User).where(User.commune_id == commune.id).order_by(User.id))
         dossiers = [_dossier(session, rng, commune, campaign, staff, i, blob) for i in range(n)]

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import doc_templates
+from storage.db import row
 from storage.files import FileStore
 from storage.models import Commune, Document, DocumentDossier, Dossier, Nominee, Unit, User
 from workflows import numbering, templates
@@ -180,16 +181,23 @@ def _certificate_ctx(dctx: dict, nominee: Nominee, no: int, decision: Document, 
     }
 
 
+def awardee(certificate: Document) -> Nominee:
+    """The nominee a giấy khen names (every giấy khen is issued to one)."""
+    if certificate.nominee is None:
+        raise LookupError(f"giấy khen {certificate.id} names no nominee")
+    return certificate.nominee
+
+
 def certificate_contexts(session: Session, decision: Document, public_url: str) -> list[tuple[Document, dict]]:
     """Rebuild each giấy khen context of a decision from the rows (the same data as when it was issued)."""
     certs = list(session.scalars(select(Document).where(Document.parent_id == decision.id,
                                                         Document.kind == "giay_khen").order_by(Document.id)))
     if not certs:
         return []
-    dossier = certs[0].nominee.dossier
-    actor = session.get(User, decision.created_by_id)
+    dossier = awardee(certs[0]).dossier
+    actor = row(session, User, decision.created_by_id)
     dctx = _award_texts(dossier.unit.commune, dossier.campaign.year, actor, decision.issued_on, decision.number)
-    return [(c, _certificate_ctx(dctx, c.nominee, i, decision, c.number, c.verify_code, public_url))
+    return [(c, _certificate_ctx(dctx, awardee(c), i, decision, c.number, c.verify_code, public_url))
             for i, c in enumerate(certs, 1)]
 
 

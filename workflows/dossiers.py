@@ -18,7 +18,7 @@ from doc_templates import formats
 from extractors.model import ExtractionError
 from extractors.multipage import combine_to_pdf
 from extractors.probe import ProbeError, Unreadable, probe
-from storage.db import read_session, write_session
+from storage.db import read_session, row, write_session
 from storage.files import store
 from storage.models import Campaign, Document, Dossier, FieldCorrection, Nominee, Report, Transition, Unit, User, utcnow
 from storage.search import index_report
@@ -65,8 +65,9 @@ def _set_head(unit: Unit, name, title) -> None:
     for value, field in ((name, "head_name"), (title, "head_title")):
         if value is not None and not isinstance(value, str):
             raise Invalid(f"“{field}” phải là chuỗi ký tự.", field)
-    unit.head_name = nfc(name)[:120] if nfc(name) else unit.head_name
-    unit.head_title = nfc(title)[:120] if nfc(title) else unit.head_title
+    name, title = nfc(name), nfc(title)
+    unit.head_name = name[:120] if name else unit.head_name
+    unit.head_title = title[:120] if title else unit.head_title
     if not unit.head_name or not unit.head_title:
         raise Invalid("Cần ghi họ tên và chức vụ của thủ trưởng đơn vị (người ký bản đăng ký).",
                       "head_title" if unit.head_name else "head_name")
@@ -195,11 +196,11 @@ def _days_late(dossier: Dossier) -> int | None:
 def enqueue_report(report_id: int) -> bool:
     """Put the report's job on the queue and note when; if Redis is down the sweeper does it later."""
     with read_session() as session:
-        attempt = session.get(Report, report_id).attempts
+        attempt = row(session, Report, report_id).attempts
     if not queue.enqueue("workflows.jobs.process_report", report_id, job_id=f"report-{report_id}-{attempt}"):
         return False
     with write_session() as session:
-        session.get(Report, report_id).enqueued_at = utcnow()
+        row(session, Report, report_id).enqueued_at = utcnow()
     return True
 
 

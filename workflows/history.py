@@ -129,7 +129,7 @@ def write_checkpoint(session: Session, var_dir: Path, now: datetime | None = Non
             select(Transition.id, Transition.dossier_id, Transition.hash).order_by(Transition.id)):
         heads[dossier_id] = (t_id, t_hash)
     last_id = max((i for i, _ in heads.values()), default=0)
-    count = session.scalar(select(func.count()).select_from(Transition).where(Transition.id <= last_id))
+    count = session.scalar(select(func.count()).select_from(Transition).where(Transition.id <= last_id)) or 0
     body = _body(now, count, last_id, heads)
     signed = digest(body)
     signature = _private_key(var_dir).sign(bytes.fromhex(signed)).hex()

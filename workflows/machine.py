@@ -108,7 +108,7 @@ ROLE_LABELS = {
 
 
 def state_label(state: str | None) -> str:
-    return STATE_LABELS.get(state, "Chưa đăng ký")
+    return STATE_LABELS.get(state or "", "Chưa đăng ký")
 
 
 def fire(state: str | None, action: str, role: str, comment: str | None = None) -> str:

@@ -174,7 +174,7 @@ def _late(rows: list[UnitFigures], on: date) -> list[deadlines.Late]:
     """The dossiers past their report deadline today, most late first."""
     late = [deadlines.Late(r.dossier_id, r.unit_name, r.unit_kind, r.state, r.deadline, (on - r.deadline).days,
                            commune_id=r.commune_id)
-            for r in rows if deadlines.is_overdue(r.state, r.deadline, on)]
+            for r in rows if r.deadline is not None and deadlines.is_overdue(r.state, r.deadline, on)]
     return sorted(late, key=lambda x: (-x.days_late, x.unit_name))
 
 

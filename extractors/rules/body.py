@@ -246,7 +246,8 @@ MONTH_YEAR_RE = re.compile(r"\bthang \d{1,2}(?:\s*[/-]\s*|\s+nam\s+)((?:19|20)\d
 
 def _subject_year(f: str) -> int | None:
     """The year a subject is about: `… năm 2026 và phương hướng, nhiệm vụ năm 2027` → 2026."""
-    years, last = [], 0
+    years: list = []
+    last = 0
     spans = [m.span() for m in SPAN_RE.finditer(f)]
     found = list(YEAR_RE.finditer(f)) + list(MONTH_YEAR_RE.finditer(f))
     for match in sorted(found, key=lambda m: m.start()):

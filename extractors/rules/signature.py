@@ -117,7 +117,7 @@ def _read_block(block: list[Line]) -> dict:
             if joined:
                 authority, i = authority.split(" ", 1)[0] + " " + joined, 2
         out["signing_authority"] = Found(authority, block[0])
-    titles = []
+    titles: list = []
     while i < len(block) and _title_row(block[i].text) and not (
             block[i].source == "ocr" and _authority(block[i])) and not _after_gap(block[i], titles):
         titles.append(block[i])
