@@ -358,7 +358,8 @@ def _sign(pdf: bytes, signer, *, field: str, page: int, box: Box, style, reason:
                                 reason=reason, location=location, certify=certify is not None,
                                 **({"docmdp_permissions": certify} if certify is not None else {}))
     x1, y1, x2, y2 = (round(v, 2) for v in box)
-    spec = SigFieldSpec(field, on_page=page, box=(x1, y1, x2, y2))
+    # pyHanko annotates the box as ints but writes any number into the PDF; the 0.01 pt precision is kept
+    spec = SigFieldSpec(field, on_page=page, box=(x1, y1, x2, y2))  # type: ignore[arg-type]
     pdf_signer = PdfSigner(meta, signer, stamp_style=style, new_field_spec=spec)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     try:

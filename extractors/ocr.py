@@ -71,7 +71,7 @@ def seal_box(image: Image.Image) -> tuple[float, float, float, float] | None:
     ys, xs = np.nonzero(red)
     x0, x1 = np.percentile(xs, [2, 98])
     y0, y1 = np.percentile(ys, [2, 98])
-    return tuple(float(v * factor) for v in (x0, y0, x1 + 1, y1 + 1))
+    return float(x0 * factor), float(y0 * factor), float((x1 + 1) * factor), float((y1 + 1) * factor)
 
 
 def ink_channel(image: Image.Image) -> Image.Image:
@@ -93,11 +93,11 @@ def estimate_skew(image: Image.Image) -> float:
     images: a coarse 0.5° search, then 0.1° around the best (≈10 ms for an A4 page at 300 dpi)."""
     factor = max(1, image.width // SKEW_WIDTH)
     small = image.reduce(factor) if factor > 1 else image
-    ys, xs = np.nonzero(np.asarray(small) < 128)
-    if len(ys) < 50:
+    rows, cols = np.nonzero(np.asarray(small) < 128)
+    if len(rows) < 50:
         return 0.0
-    xs = xs.astype(np.float32) - small.width / 2
-    ys = ys.astype(np.float32) + small.width      # keep sheared rows non-negative
+    xs = cols.astype(np.float32) - small.width / 2
+    ys = rows.astype(np.float32) + small.width      # keep sheared rows non-negative
 
     def sharpness(angle: float) -> float:
         rows = np.rint(ys - xs * np.tan(np.radians(angle))).astype(np.int64)

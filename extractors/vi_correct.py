@@ -84,6 +84,8 @@ class Model:
 
     def log_unigram(self, syllable: str | None) -> float:
         """log P(syllable); an unknown one gets a hundredth of a syllable seen once."""
+        if syllable is None:
+            return self.log_unknown
         return self.log_uni.get(syllable, self.log_unknown)
 
     def _log_next(self, prev: str | None, syllable: str | None) -> float:
@@ -91,7 +93,7 @@ class Model:
         stats = self.after.get(prev) if prev else None
         if not stats:
             return self.log_unigram(syllable)
-        n = self.bi.get((prev, syllable), 0.0) if syllable else 0.0
+        n = self.bi.get((prev, syllable), 0.0) if prev and syllable else 0.0
         total, distinct = stats
         return math.log(max(n - DISCOUNT, 0.0) / total
                         + DISCOUNT * distinct / total * math.exp(self.log_unigram(syllable)))

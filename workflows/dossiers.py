@@ -118,7 +118,8 @@ def submit_report(actor_id: int, dossier_id: int, upload: Path | list[Path], fil
     read and previewed) and kept as uploaded (`Report.originals`). With `send` the report goes to the police
     at once; without, it stays the clerk's draft until `send_draft`."""
     check_may_submit(actor_id, dossier_id)
-    uploads, names = (upload, filename) if isinstance(upload, list) else ([upload], [filename])
+    uploads = upload if isinstance(upload, list) else [upload]
+    names = filename if isinstance(filename, list) else [filename]
     if len(uploads) == 1:
         return _record_report(actor_id, dossier_id, uploads[0], safe_filename(names[0]), send, _probe(uploads[0]))
     mimes = []
@@ -382,7 +383,7 @@ def _check_separation(dossier: Dossier, user: User) -> None:
         raise Forbidden("Người đã thẩm định hồ sơ không được phê duyệt hồ sơ đó.")
 
 
-def approve(actor_id: int, dossier_ids, comment=None, password: str | None = None) -> tuple[int, list[int]]:
+def approve(actor_id: int, dossier_ids, comment=None, password: str | None = None) -> tuple[int | None, list[int]]:
     """Approve appraised dossiers together: one quyết định, one giấy khen per accepted nominee. An approver
     with a signing key signs the quyết định and the giấy khen in the same transaction (`password` opens the key)."""
     if not isinstance(dossier_ids, list) or not dossier_ids or len(dossier_ids) > 500 \

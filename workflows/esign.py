@@ -83,6 +83,7 @@ def opened(key: SigningKey, files: FileStore, secret: str | None):
         if key.p12_sha256:
             yield signing.pkcs12_signer(files.read(key.p12_sha256), secret)
         else:
+            assert key.token_module and key.token_label and key.key_label, "a token key is saved with all three"
             with signing.token_signer(key.token_module, secret, token_label=key.token_label,
                                       key_label=key.key_label) as signer:
                 yield signer
@@ -242,7 +243,7 @@ def summary(result: dict) -> str:
     sigs = result.get("signatures") or []
     if not sigs:
         return {"unsigned": "Báo cáo không có chữ ký số.", "encrypted": "Tệp bị mã hóa, không kiểm tra được chữ ký số.",
-                }.get(result.get("status"), "Không đọc được chữ ký số của tệp.")
+                }.get(result.get("status", ""), "Không đọc được chữ ký số của tệp.")
     parts = []
     for s in sigs:
         who = (s.get("signer") or {}).get("name") or "không rõ"

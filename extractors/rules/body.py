@@ -48,7 +48,7 @@ def sentences(lines: list[Line]) -> list[Sentence]:
 def _short_heading(text: str) -> bool:
     """`4. Phương hướng năm 2027`: a numbered heading line, not a numbered sentence."""
     m = re.match(r"^\s*\d{1,2}\.\s+(.*)$", text)
-    return bool(m) and len(m.group(1).split()) <= 10 and not m.group(1).rstrip().endswith((".", ";", ":", ","))
+    return m is not None and len(m.group(1).split()) <= 10 and not m.group(1).rstrip().endswith((".", ";", ":", ","))
 
 
 def _split(text: str, line: Line, section: str) -> list[Sentence]:

@@ -123,11 +123,10 @@ def _read_block(block: list[Line]) -> dict:
         titles.append(block[i])
         i += 1
     if titles:
-        title = squash(" ".join(t.text for t in titles))
         if titles[0].source == "ocr":
             title = _ocr_title([w for t in titles for w in t.words], authority)
         else:
-            title = canonical_title(title)
+            title = canonical_title(squash(" ".join(t.text for t in titles)))
         if title:
             out["signer_title"] = Found(title, titles[0])
             _deputy_authority(out, title)
