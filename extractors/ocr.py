@@ -361,7 +361,7 @@ def _retry_rotated(image: Image.Image, words: list[Word]) -> tuple[list[Word], I
 
 def _mean_conf(words: list[Word]) -> float:
     """Mean word confidence, 0 when nothing was read."""
-    return sum(w.conf for w in words) / len(words) if words else 0.0
+    return sum(w.conf or 0.0 for w in words) / len(words) if words else 0.0   # Tesseract words all have one
 
 
 def image_stats(image: Image.Image) -> dict:

@@ -152,6 +152,7 @@ def _flag(session: Session, flag: OverdueFlag | None, late: Late) -> bool:
     """Open a flag (or reopen a cleared one); False when it is already open."""
     if flag is not None and flag.cleared_at is None:
         return False
+    assert late.state is not None       # a dossier's lateness: units that never registered are not flagged
     flag = flag or OverdueFlag(dossier_id=late.dossier_id)
     flag.deadline, flag.state, flag.flagged_at, flag.cleared_at = late.deadline, late.state, utcnow(), None
     session.add(flag)

@@ -203,8 +203,10 @@ def certificate_contexts(session: Session, decision: Document, public_url: str) 
 
 def _issue_certificates(session, files, accepted, decision, dctx, public_url) -> list[Document]:
     contexts, codes, entries = [], [], []
+    if not accepted:
+        return []
     actor = session.get(User, decision.created_by_id)
-    commune = accepted[0].dossier.unit.commune if accepted else None
+    commune = accepted[0].dossier.unit.commune
     for i, n in enumerate(accepted, 1):
         code = secrets.token_urlsafe(12)
         codes.append(code)

@@ -53,8 +53,7 @@ def register(actor_id: int, unit_id, campaign_id, targets=None, head_name=None, 
         session.add(dossier)
         session.flush()
         doc = documents.issue_dang_ky(session, store(), dossier=dossier, actor=user, on=today())
-        dossier.state = None
-        record(session, dossier, "register", "registered", user, files=[doc.sha256], data=dossier.targets)
+        record(session, dossier, "register", "registered", user, files=[doc.sha256], data=dossier.targets, first=True)
         dossier_id, doc_id = dossier.id, doc.id
     enqueue_pdf(doc_id)
     return dossier_id
@@ -185,7 +184,9 @@ def send_draft(actor_id: int, dossier_id: int, report_id) -> None:
         session.flush()
         session.expire(dossier, ["reports", "drafts"])
         if report.status == "done":
-            replace_nominees(session, dossier, report.current_fields["nominees"])
+            fields = report.current_fields
+            assert fields is not None       # a report read to the end has its fields
+            replace_nominees(session, dossier, fields["nominees"])
             index_report(session, report)
 
 
@@ -406,7 +407,7 @@ def approve(actor_id: int, dossier_ids, comment=None, password: str | None = Non
         _sign_papers(session, [decision] + certificates, user, password)
         for d in dossiers:
             papers = [decision] + [c for c in certificates if d.id in c.dossier_ids]
-            signed = [p.pdf_sha256 for p in papers if p.signed_at]     # the electronic originals
+            signed = [p.pdf_sha256 for p in papers if p.signed_at and p.pdf_sha256]  # the electronic originals
             apply(session, d, "approve", user, comment, files=[p.sha256 for p in papers] + signed,
                    data={"decision": decision.number, "certificates": [c.number for c in certificates]})
         result = decision.id, [decision.id] + [c.id for c in certificates]

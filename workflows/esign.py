@@ -210,6 +210,7 @@ def seal(actor_id: int, document_id: int, password: str | None) -> str:
         now, seal_png = utcnow(), files.read(key.image_sha256)
         with opened(key, files, password) as body:
             for d in papers:
+                assert d.pdf_sha256 is not None     # a signed paper has its PDF
                 try:
                     sealed = signing.sign_as_body(files.read(d.pdf_sha256), body, seal_png)
                 except SigningError as exc:
@@ -220,6 +221,7 @@ def seal(actor_id: int, document_id: int, password: str | None) -> str:
             record(session, dossier, "seal_document", dossier.state, user,
                    comment=f"{doc.number or doc.title}" + (f" và {len(mine) - 1} giấy khen" if len(mine) > 1 else ""),
                    files=[sha for d in mine for sha in (before[d.id], d.pdf_sha256)])
+        assert doc.pdf_sha256 is not None
         return doc.pdf_sha256
 
 

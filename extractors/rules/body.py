@@ -28,10 +28,12 @@ class Sentence:
 def sentences(lines: list[Line]) -> list[Sentence]:
     """Body sentences, each with the line it starts on and the section heading above it."""
     out: list[Sentence] = []
-    section, parts, first = "", [], None
+    section = ""
+    parts: list[str] = []
+    first: Line | None = None
     for line in lines:
         text = line.text
-        if HEADING_RE.match(text) and parts:
+        if HEADING_RE.match(text) and parts and first is not None:     # parts begin at `first`
             out += _split(" ".join(parts), first, section)
             parts, first = [], None
         if re.match(r"^\s*[IVXL]+\.\s", text):
@@ -40,7 +42,7 @@ def sentences(lines: list[Line]) -> list[Sentence]:
             section = fold(text)
         parts.append(text)
         first = first or line
-    if parts:
+    if parts and first is not None:
         out += _split(" ".join(parts), first, section)
     return out
 

@@ -250,6 +250,7 @@ def _title_and_subject(page: Page, index: int | None, title: Line | None, left: 
                        number_seg: Line | None) -> dict:
     """doc_type and subject from the title and the lines under it, or from a `V/v` line."""
     if title is not None:
+        assert index is not None        # the title is found with its line index
         rest = _title_rest(page, index, title)
         subject = ([rest] if rest else []) + _subject_lines(page, index, title)
         out = {"doc_type": Found(type_code(title.text), title)}
