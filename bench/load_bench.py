@@ -54,8 +54,9 @@ def wait_for(url: str, seconds: float = 30) -> None:
 
 # ---------------------------------------------------------------- the installation
 def install(tmp: Path, n_dossiers: int, redis_url: str) -> dict:
-    env = {**os.environ, "APP_MODE": "test", "VAR_DIR": str(tmp / "var"), "DATABASE_URL": f"sqlite:///{tmp / 'app.db'}",
-           "REDIS_URL": redis_url, "QUEUE_NAME": "bench", "DEMO_PASSWORD": PASSWORD, "SECRET_KEY": secrets.token_hex(16)}
+    env = {**os.environ, "APP_MODE": "test", "VAR_DIR": str(tmp / "var"),
+           "DATABASE_URL": f"sqlite:///{tmp / 'app.db'}", "REDIS_URL": redis_url, "QUEUE_NAME": "bench",
+           "DEMO_PASSWORD": PASSWORD, "SECRET_KEY": secrets.token_hex(16)}
     for step in (["-m", "storage.migrate"], ["-m", "workflows.demo"]):
         subprocess.run([sys.executable, *step], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     insert_dossiers(tmp / "app.db", n_dossiers)
@@ -127,7 +128,8 @@ def browse(base: str, username: str, dossier_ids: list[int], until: float, stats
     time.sleep(random.uniform(0, RAMP_S))           # people arrive over the first seconds, not all at once
     page = call(stats, "login_form", s.get, f"{base}/login")
     token = CSRF.search(page.text).group(1) if page is not None and CSRF.search(page.text) else ""
-    call(stats, "login", s.post, f"{base}/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    call(stats, "login", s.post, f"{base}/login",
+         data={"username": username, "password": PASSWORD, "csrf_token": token})
     who = "clerk" if username.startswith("donvi") else "officer"
     while time.time() < until:
         call(stats, f"dossier_list {who}", s.get, f"{base}/dossiers")
@@ -143,8 +145,8 @@ def upload_loop(base: str, per_min: int, until: float, stats: Stats, accepted: l
         h = {"Authorization": f"Bearer {r.json()['token']}"}
         me = requests.get(f"{base}/api/v1/me", headers=h, timeout=30).json()
         campaign = max(requests.get(f"{base}/api/v1/campaigns", headers=h, timeout=30).json(), key=lambda c: c["year"])
-        d = requests.post(f"{base}/api/v1/dossiers", headers=h, json={"unit_id": me["unit_id"], "campaign_id": campaign["id"]},
-                          timeout=30).json()
+        d = requests.post(f"{base}/api/v1/dossiers", headers=h,
+                          json={"unit_id": me["unit_id"], "campaign_id": campaign["id"]}, timeout=30).json()
         clerks.append((h, d["id"]))
     data, n = PDF.read_bytes(), 0
     while time.time() < until:
@@ -200,7 +202,8 @@ def main() -> int:
         con = sqlite3.connect(tmp / "app.db")
         every = [r[0] for r in con.execute("SELECT id FROM dossiers")]
         own = defaultdict(list)          # a clerk opens its own unit's dossiers, an officer any of them
-        for user, dossier in con.execute("SELECT u.username, d.id FROM users u JOIN dossiers d ON d.unit_id = u.unit_id"):
+        for user, dossier in con.execute("SELECT u.username, d.id FROM users u "
+                                         "JOIN dossiers d ON d.unit_id = u.unit_id"):
             own[user].append(dossier)
         con.close()
         officers = ["congan", "vhxh", "chutich", "phochutich"]

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors import extract
+from extractors import extract  # noqa: E402  (after the sys.path line above: run as a script)
 
 CORPUS = ROOT / ".." / "shared" / "corpus" / "real-dev"
 SCORER = ROOT / ".." / "shared" / "tools" / "score_extraction.py"
@@ -103,7 +103,8 @@ def compare(score, corpus: Path) -> int:
         n = len(score.FIELDS)
         print(f"{original.name:14s} {sum(v == 'correct' for v in rows['word'][0].values()):>8d}/{n} "
               f"{sum(v == 'correct' for v in rows['pdf'][0].values()):>7d}/{n} "
-              f"{rows['word'][1]['tp']:>4d}/{rows['word'][1]['gold']:<3d} {rows['pdf'][1]['tp']:>4d}/{rows['pdf'][1]['gold']:<3d}"
+              f"{rows['word'][1]['tp']:>4d}/{rows['word'][1]['gold']:<3d} "
+              f"{rows['pdf'][1]['tp']:>4d}/{rows['pdf'][1]['gold']:<3d}"
               f"  {'; '.join(diff)}")
     n = len(originals(corpus)) * len(score.FIELDS)
     for name in ("word", "pdf"):

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -33,7 +34,7 @@ QR_PLACEHOLDER = "qr_code"  # picture name the renderer looks for
 
 # ---------------------------------------------------------------- document set-up
 
-def new_document(category: str, landscape: bool = False) -> Document:
+def new_document(category: str, landscape: bool = False) -> DocxDocument:
     """Return an empty A4 document with the ND30 defaults (font, sizes, margins)."""
     doc = Document()
     _lean_package(doc)
@@ -51,7 +52,7 @@ def new_document(category: str, landscape: bool = False) -> Document:
     return doc
 
 
-def _lean_package(doc: Document) -> None:
+def _lean_package(doc: DocxDocument) -> None:
     """Drop python-docx's thumbnail, customXml, stylesWithEffects and unused styles."""
     for rel in list(doc.part.rels.values()):
         if rel.reltype.endswith(("stylesWithEffects", "customXml", "webSettings")):
@@ -72,7 +73,7 @@ def _lean_package(doc: Document) -> None:
             style.remove(link)
 
 
-def _set_defaults(doc: Document) -> None:
+def _set_defaults(doc: DocxDocument) -> None:
     """Times New Roman 14 pt, single line spacing, no paragraph spacing, black."""
     rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     for child in list(rpr):
@@ -397,7 +398,7 @@ def admin_document(title: str, subject: bool = True):
 
 # ---------------------------------------------------------------- the kinds
 
-def build_quyet_dinh() -> Document:
+def build_quyet_dinh() -> DocxDocument:
     """Quyết định khen thưởng (Mẫu 1.2) with the list of awardees annexed on a new page."""
     doc = admin_document("QUYẾT ĐỊNH")
     para(doc, "{{ authority|upper }}", 14, bold=True, align=CENTER, after=12, keep_next=True)
@@ -438,7 +439,7 @@ def annex(doc) -> None:
     para(doc, "(Danh sách có {{ awardees|awardee_summary }})", 13, italic=True, align=CENTER, before=6)
 
 
-def build_to_trinh() -> Document:
+def build_to_trinh() -> DocxDocument:
     """Tờ trình đề nghị khen thưởng: police to the Chairman, with the nominee table."""
     doc = admin_document("TỜ TRÌNH")
     para(doc, "Kính gửi: {{ addressee }}.", 14, align=CENTER, after=12)
@@ -460,7 +461,7 @@ def build_to_trinh() -> Document:
     return doc
 
 
-def build_bien_ban_tham_dinh() -> Document:
+def build_bien_ban_tham_dinh() -> DocxDocument:
     """Biên bản thẩm định hồ sơ khen thưởng (Phòng Văn hóa – Xã hội)."""
     doc = admin_document("BIÊN BẢN")
     body(doc, " {{ meeting.time|vn_datetime }}.", bold_lead="Thời gian:")
@@ -485,7 +486,7 @@ def build_bien_ban_tham_dinh() -> Document:
     return doc
 
 
-def build_dang_ky() -> Document:
+def build_dang_ky() -> DocxDocument:
     """Bản đăng ký thi đua of one unit for one year."""
     doc = admin_document("BẢN ĐĂNG KÝ")
     tag(doc, "{%p if addressee is defined and addressee %}")
@@ -507,7 +508,7 @@ def build_dang_ky() -> Document:
     return doc
 
 
-def build_bao_cao_tong_hop() -> Document:
+def build_bao_cao_tong_hop() -> DocxDocument:
     """Báo cáo tổng hợp: the commune police's yearly report to the province."""
     doc = admin_document("BÁO CÁO")
     tag(doc, "{%p if addressee is defined and addressee %}")
@@ -594,7 +595,7 @@ def unit_table(doc) -> None:
 LAND_W = A4[1] - 2 * 1134  # text width of the landscape certificate (20 mm margins)
 
 
-def build_giay_khen() -> Document:
+def build_giay_khen() -> DocxDocument:
     """Giấy khen: one A4 landscape certificate, double border, red title, QR to verify."""
     doc = new_document("ND30-certificate", landscape=True)
     sec = doc.sections[0]
@@ -665,7 +666,7 @@ def qr_picture(cell, size_mm: float = 24) -> None:
     pr.set("descr", "Mã QR xác thực giấy khen")
 
 
-def build_giay_khen_phoi() -> Document:
+def build_giay_khen_phoi() -> DocxDocument:
     """Variable text only, for printing onto a pre-printed Giấy khen form (offsets shift margins)."""
     doc = new_document("ND30-form", landscape=True)
     sec = doc.sections[0]
@@ -680,7 +681,7 @@ def build_giay_khen_phoi() -> Document:
         cells = add_row(t, widths)
         merged = cells[0].merge(cells[1])
         fixed_height(t.rows[-1], height)
-        if text:
+        if text and size:
             para(merged, text, size, bold=size == 22, italic=size == 15 and "reason" in text, align=CENTER)
     cells = add_row(t, widths)
     fixed_height(t.rows[-1], 47)

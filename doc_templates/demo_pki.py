@@ -74,7 +74,7 @@ def _write_all(d: Path, people: list[Holder], password: str, commune: str, provi
 
     ca_key, ca_cert = _ca()
     (d / "ca.crt.pem").write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
-    manifest = {"ca": {"file": "ca.crt.pem", "subject": ca_cert.subject.rfc4514_string()}, "holders": []}
+    manifest: dict = {"ca": {"file": "ca.crt.pem", "subject": ca_cert.subject.rfc4514_string()}, "holders": []}
     for h in people:
         key, cert = _issue(ca_key, ca_cert, h, commune, province)
         (d / f"{h.key}.p12").write_bytes(_pkcs12(h, key, cert, ca_cert, password))
@@ -207,7 +207,7 @@ def signature_png(name: str, width: int = 640, height: int = 280) -> bytes:
     draw.line(points, fill=BLUE, width=5 * scale, joint="curve")
     draw.line([(w * 0.20, h * 0.86), (w * 0.55, h * 0.80), (w * 0.90, h * 0.83)], fill=BLUE, width=4 * scale,
               joint="curve")
-    return _png(img.resize((width, height), Image.LANCZOS), BLUE)
+    return _png(img.resize((width, height), Image.Resampling.LANCZOS), BLUE)
 
 
 def seal_png(commune: str, province: str, size: int = SEAL_PX) -> bytes:
@@ -228,7 +228,7 @@ def seal_png(commune: str, province: str, size: int = SEAL_PX) -> bytes:
     for text, y in (("DEMO", c + s * 0.13),):
         box = draw.textbbox((0, 0), text, font=label)
         draw.text((c - (box[2] - box[0]) / 2, y - (box[3] - box[1]) / 2 - box[1]), text, font=label, fill=RED)
-    return _png(img.resize((size, size), Image.LANCZOS), RED)
+    return _png(img.resize((size, size), Image.Resampling.LANCZOS), RED)
 
 
 def _star(draw, cx: float, cy: float, r: float) -> None:
@@ -254,7 +254,7 @@ def _text_on_circle(img, text: str, c: float, radius: float, *, top: bool, size:
         tile = Image.new("RGBA", (size * 2, size * 2), (0, 0, 0, 0))
         ImageDraw.Draw(tile).text((size, size), ch, font=font, fill=RED, anchor="mm")
         rotation = -math.degrees(mid) - 90 if top else -math.degrees(mid) + 90
-        tile = tile.rotate(rotation, resample=Image.BICUBIC)
+        tile = tile.rotate(rotation, resample=Image.Resampling.BICUBIC)
         x, y = c + radius * math.cos(mid), c + radius * math.sin(mid)
         img.alpha_composite(tile, (int(x - size), int(y - size)))
         angle += step if top else -step

@@ -106,12 +106,12 @@ def _syntax_message(exc, src: str) -> str:
 def _qr_part(raw: dict[str, bytes]) -> str | None:
     """Return the media part of the picture named “qr_code”, if the template has one."""
     doc = raw["word/document.xml"].decode("utf-8")
-    m = re.search(r'<wp:docPr[^>]*name="%s".*?r:embed="([^"]+)"' % QR_NAME, doc, re.S)
+    m = re.search(rf'<wp:docPr[^>]*name="{QR_NAME}".*?r:embed="([^"]+)"', doc, re.S)
     rels = raw.get("word/_rels/document.xml.rels", b"").decode("utf-8")
     if not m:
         return None
-    t = re.search(r'<Relationship [^>]*Id="%s"[^>]*Target="([^"]+)"' % m.group(1), rels) or \
-        re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="%s"' % m.group(1), rels)
+    t = re.search(rf'<Relationship [^>]*Id="{m.group(1)}"[^>]*Target="([^"]+)"', rels) or \
+        re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{m.group(1)}"', rels)
     return f"word/{t.group(1)}" if t else None
 
 
@@ -226,7 +226,7 @@ def _render_parallel(kind, template, contexts, progress, workers) -> list[bytes]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     size = max(16, len(contexts) // (workers * 4))
     chunks = [contexts[i:i + size] for i in range(0, len(contexts), size)]
-    results: list[list[bytes] | None] = [None] * len(chunks)
+    results: list[list[bytes]] = [[] for _ in chunks]
     done = 0
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         futures = {pool.submit(_render_chunk, kind, template, c): i for i, c in enumerate(chunks)}
@@ -249,7 +249,7 @@ def validate_template(kind: str, docx_bytes: bytes) -> None:
     _, _, sources = _sources(docx_bytes)
     env = environment()
     asts = []
-    for name, src in sources.items():
+    for src in sources.values():
         try:
             ast = env.parse(src)
             used = meta.find_undeclared_variables(ast)  # compiles: unknown filters fail here
@@ -265,7 +265,7 @@ def validate_template(kind: str, docx_bytes: bytes) -> None:
     missing = [r for r in sorted(spec.required) if not any(_uses(ast, r) for ast in asts)]
     if missing:
         raise TemplateError(f"Mẫu không phải là mẫu “{spec.title}”: thiếu các trường bắt buộc "
-                            + ", ".join("{{ %s }}" % m for m in missing) + ". "
+                            + ", ".join(f"{{{{ {m} }}}}" for m in missing) + ". "
                             "Hãy tải mẫu đang dùng về, sửa nội dung nhưng giữ các trường này.")
 
 

@@ -78,6 +78,7 @@ class PdfConverter:
 
     def _run(self, slot: int, outdir: str, names: list[Path], pdfa: bool) -> None:
         """Start soffice in its own process group; kill the whole group on timeout."""
+        assert self.soffice, "checked by _convert"
         profile = (self.workdir / f"profile-{slot}").resolve().as_uri()
         cmd = [self.soffice, f"-env:UserInstallation={profile}", "--headless", "--invisible",
                "--nologo", "--norestore", "--nodefault", "--nolockcheck",

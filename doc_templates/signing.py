@@ -1,7 +1,7 @@
 """Digital signatures on issued papers: PAdES, shown as Nghị định 30/2020 Phụ lục I prescribes.
 
-- `sign_as_signer`: the person with authority signs first: their signature image (blue PNG) centred between the title line and the name line
-  of the signature block, found from the words of the PDF.
+- `sign_as_signer`: the person with authority signs first: their signature image (blue PNG) centred between the
+  title line and the name line of the signature block, found from the words of the PDF.
 - `sign_as_body`: the office clerk adds the body's signature, shown as the seal image (red PNG, real
   size) covering the left third of the signer's image. An annex in the same file is not signed again.
 - `sign_separate_annex`: an annex in its own file gets the body's signature with no image; the
@@ -357,7 +357,9 @@ def _sign(pdf: bytes, signer, *, field: str, page: int, box: Box, style, reason:
     meta = PdfSignatureMetadata(field_name=field, md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES,
                                 reason=reason, location=location, certify=certify is not None,
                                 **({"docmdp_permissions": certify} if certify is not None else {}))
-    spec = SigFieldSpec(field, on_page=page, box=tuple(round(v, 2) for v in box))
+    x1, y1, x2, y2 = (round(v, 2) for v in box)
+    # pyHanko annotates the box as ints but writes any number into the PDF; the 0.01 pt precision is kept
+    spec = SigFieldSpec(field, on_page=page, box=(x1, y1, x2, y2))  # type: ignore[arg-type]
     pdf_signer = PdfSigner(meta, signer, stamp_style=style, new_field_spec=spec)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     try:

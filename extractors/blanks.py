@@ -47,7 +47,7 @@ def check(fields: dict, provenance: dict, pages: list[Page]) -> None:
     number_line = _line_of(fields.get("number"), provenance.get("number"), pages, NUMBER_LINE_RE)
     if number_line is not None and number_line.source == "ocr" and _number_written(number_line, day_written):
         _explain(fields, provenance, "number", number_line, NUMBER_REASON)
-    if day_written:
+    if day_written and date_line is not None:
         _explain(fields, provenance, "issue_date", date_line, DATE_REASON)
 
 
@@ -57,11 +57,12 @@ def under_seal(fields: dict, provenance: dict, pages: list[Page]) -> None:
     sealed = [p for p in pages if p.seal is not None and p.seal[3] > 0.4 * p.height]
     if not sealed:
         return
-    page = sealed[-1]
+    page, seal = sealed[-1], sealed[-1].seal
+    assert seal is not None     # sealed pages only
     for key in SIGNER_KEYS:
         if fields.get(key) is None and "reason" not in provenance.get(key, {}):
             provenance[key] = {"page": page.number, "text": "", "source": "ocr", "confidence": 0.0,
-                               "reason": SEAL_REASON, "box": [round(v) for v in page.seal]}
+                               "reason": SEAL_REASON, "box": [round(v) for v in seal]}
 
 
 def _line_of(value, prov: dict | None, pages: list[Page], pattern: re.Pattern) -> Line | None:
@@ -121,7 +122,7 @@ def _date_written(line: Line) -> bool:
     """True when the day or month between `ngày`, `tháng` and `năm` looks handwritten: not plain
     digits read confidently (a scrawl glued to a label, `ngày-|§`, `Jÿtháng`, counts too)."""
     words = line.words
-    at = {}
+    at: dict = {}
     for label, pattern in (("d", DAY_RE), ("m", MONTH_RE), ("y", YEAR_RE)):
         start = at[list(at)[-1]] + 1 if at else 0
         found = next((i for i in range(start, len(words)) if pattern.search(words[i].text)), None)

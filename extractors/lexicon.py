@@ -84,6 +84,7 @@ def _recase(correct: str, seen: str) -> str:
 def _core(token: str) -> tuple[str, str, str]:
     """(leading punctuation, letters, trailing punctuation)."""
     match = PUNCT_RE.match(token)
+    assert match is not None        # the pattern matches every string
     return match.group(1), match.group(2), match.group(3)
 
 

@@ -106,7 +106,7 @@ def extract_files(paths: Iterable[str | Path], progress: Progress | None = None,
         for page in read_file(path, step, workers):
             _renumber(page, len(pages) + 1)
             pages.append(page)
-            files.append(path.name)
+            files.append(Path(path).name)
     result = pipeline.build(pages)
     for record in list(result.provenance.values()) + result.quality["pages"]:
         record["file"] = files[record["page"] - 1]
@@ -125,7 +125,8 @@ def combine_to_pdf(paths: Iterable[str | Path], out_pdf: str | Path) -> int:
     """Write one PDF with the pages of the given images, PDFs and Word files, in order; return its
     page count.
 
-    A Word/LibreOffice file is printed to PDF by LibreOffice (the preview of a Word report). A JPEG is embedded as it is (no re-encoding), its EXIF orientation given as the page's rotation;
+    A Word/LibreOffice file is printed to PDF by LibreOffice (the preview of a Word report). A JPEG is
+    embedded as it is (no re-encoding), its EXIF orientation given as the page's rotation;
     other images (PNG, TIFF frames, HEIC, mirrored JPEGs) are stored as JPEG quality 92. A page is
     sized from the image's dpi, else so that its long side is that of A4."""
     import pypdfium2 as pdfium

@@ -32,10 +32,12 @@ def run_tool(args: list[str], env: dict | None = None) -> subprocess.CompletedPr
     """Run an external tool with a timeout; a missing, hung or crashed tool raises OcrUnavailable."""
     try:
         return subprocess.run(args, capture_output=True, env=env, timeout=PAGE_TIMEOUT_S)
-    except FileNotFoundError:
-        raise OcrUnavailable(f"Máy chủ chưa cài {args[0]}: không đọc được bản quét. Báo quản trị cài đặt rồi bấm “Đọc lại”.")
-    except subprocess.TimeoutExpired:
-        raise OcrUnavailable(f"{args[0]} không phản hồi sau {PAGE_TIMEOUT_S} giây; đã dừng. Hãy bấm “Đọc lại”.")
+    except FileNotFoundError as exc:
+        raise OcrUnavailable(f"Máy chủ chưa cài {args[0]}: không đọc được bản quét. "
+                             "Báo quản trị cài đặt rồi bấm “Đọc lại”.") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise OcrUnavailable(f"{args[0]} không phản hồi sau {PAGE_TIMEOUT_S} giây; đã dừng. "
+                             "Hãy bấm “Đọc lại”.") from exc
 
 
 def render_pdf_page(path: str, number: int, dpi: int = DPI) -> Image.Image:
@@ -69,7 +71,7 @@ def seal_box(image: Image.Image) -> tuple[float, float, float, float] | None:
     ys, xs = np.nonzero(red)
     x0, x1 = np.percentile(xs, [2, 98])
     y0, y1 = np.percentile(ys, [2, 98])
-    return tuple(float(v * factor) for v in (x0, y0, x1 + 1, y1 + 1))
+    return float(x0 * factor), float(y0 * factor), float((x1 + 1) * factor), float((y1 + 1) * factor)
 
 
 def ink_channel(image: Image.Image) -> Image.Image:
@@ -91,11 +93,11 @@ def estimate_skew(image: Image.Image) -> float:
     images: a coarse 0.5° search, then 0.1° around the best (≈10 ms for an A4 page at 300 dpi)."""
     factor = max(1, image.width // SKEW_WIDTH)
     small = image.reduce(factor) if factor > 1 else image
-    ys, xs = np.nonzero(np.asarray(small) < 128)
-    if len(ys) < 50:
+    rows, cols = np.nonzero(np.asarray(small) < 128)
+    if len(rows) < 50:
         return 0.0
-    xs = xs.astype(np.float32) - small.width / 2
-    ys = ys.astype(np.float32) + small.width      # keep sheared rows non-negative
+    xs = cols.astype(np.float32) - small.width / 2
+    ys = rows.astype(np.float32) + small.width      # keep sheared rows non-negative
 
     def sharpness(angle: float) -> float:
         rows = np.rint(ys - xs * np.tan(np.radians(angle))).astype(np.int64)
@@ -112,7 +114,7 @@ def deskew(image: Image.Image) -> Image.Image:
     angle = estimate_skew(image)
     if abs(angle) < MIN_SKEW:
         return image
-    return image.rotate(angle, resample=Image.BILINEAR, expand=False, fillcolor=255)
+    return image.rotate(angle, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=255)
 
 
 def _runs(ink: np.ndarray, length: int) -> np.ndarray:
@@ -248,7 +250,8 @@ def _grid(small: np.ndarray, table: list) -> dict | None:
     if len(table) < 2:
         return None
     x0, x1 = min(r[1] for r in table), max(r[2] for r in table)
-    ys, cuts = [r[0] for r in table], []
+    ys = [r[0] for r in table]
+    cuts: list[list[float]] = []
     thick = small.copy()
     thick[1:] |= small[:-1]                 # bridge one-pixel breaks along a vertical rule
     thick[:-1] |= small[1:]
@@ -275,7 +278,8 @@ def _common_cuts(cuts: list[list[float]]) -> list[float]:
     band of a table of one or two: a heading and a group row) — a tall letter is not a rule."""
     xs = sorted(x for band in cuts for x in band)
     need = 1 if len(cuts) <= 2 else max(2, round(0.4 * len(cuts)))
-    out, group = [], []
+    out = []
+    group: list[float] = []
     for x in xs + [float("inf")]:
         if group and x - group[-1] > 4:
             if len(group) >= need:
@@ -357,7 +361,7 @@ def _retry_rotated(image: Image.Image, words: list[Word]) -> tuple[list[Word], I
 
 def _mean_conf(words: list[Word]) -> float:
     """Mean word confidence, 0 when nothing was read."""
-    return sum(w.conf for w in words) / len(words) if words else 0.0
+    return sum(w.conf or 0.0 for w in words) / len(words) if words else 0.0   # Tesseract words all have one
 
 
 def image_stats(image: Image.Image) -> dict:

@@ -145,9 +145,9 @@ def _result(future) -> Page:
         return future.result()
     except OcrUnavailable:
         raise                                   # the server's tools, not the file: the job retries
-    except (OSError, RuntimeError, ValueError) as exc:
+    except (OSError, RuntimeError, ValueError) as exc:  # the detail (exc) is logged by the caller
         raise ExtractionError("Không nhận dạng được chữ trên một trang của tệp (ảnh quá nhỏ, hỏng hoặc có định dạng "
-                              "lạ). Hãy chụp hoặc quét lại rõ hơn rồi nộp lại.") from exc   # detail: exc, logged by the caller
+                              "lạ). Hãy chụp hoặc quét lại rõ hơn rồi nộp lại.") from exc
 
 
 def _report(progress: Progress | None, done: int, total: int) -> None:

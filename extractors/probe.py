@@ -17,6 +17,7 @@ import struct
 import subprocess
 import sys
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -305,7 +306,7 @@ def _isolated(entry: str, *args) -> dict:
         log.warning("%s of %s: no answer within %s s", entry, Path(args[0]).name, CHILD_TIME_S)
         answer = {}
     if "error" in answer or not answer:
-        raise ERRORS.get(answer.get("error"), TooComplex)(answer.get("message") or TOO_COMPLEX_MESSAGE)
+        raise ERRORS.get(answer.get("error", ""), TooComplex)(answer.get("message") or TOO_COMPLEX_MESSAGE)
     return answer
 
 
@@ -364,7 +365,7 @@ def _render_image(path: str, page: int, box: tuple[int, int]):
     return ImageOps.exif_transpose(im)   # a phone photo stored sideways previews upright
 
 
-CHILD_ENTRIES = {"probe": _child_probe, "render": _child_render}
+CHILD_ENTRIES: dict[str, Callable[..., dict]] = {"probe": _child_probe, "render": _child_render}
 
 
 def _probe_pdf(path: Path, max_pages: int, max_megapixels: float) -> Probe:

@@ -115,7 +115,8 @@ def assess(pages: list) -> dict:
     """Per-page quality and the overall rescan verdict with a message for the clerk."""
     reports = [page_report(p) for p in pages]
     printed = [p for p in pages if not p.blank]
-    reasons = [(p.number, poor_reason(p, r)) for p, r in zip(pages, reports, strict=False) if not p.blank or not printed]
+    reasons = [(p.number, poor_reason(p, r)) for p, r in zip(pages, reports, strict=False)
+               if not p.blank or not printed]
     bad = [(n, why) for n, why in reasons if why]
     message = None
     if bad:

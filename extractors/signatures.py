@@ -70,8 +70,8 @@ def verify_issued(pdf: bytes, our_roots: list[bytes] | tuple) -> dict:
     """Is this PDF a paper we issued, unchanged? For the QR page and the /verify upload form.
 
     Ours = at least one signature's certificate chains to `our_roots`. Intact = every one of our
-    signatures is valid with nothing changed after it, and the last signature of the file is ours and covers the whole file
-    (nothing was appended after we signed). Returns {ours, intact, status, message, signers:
+    signatures is valid with nothing changed after it, and the last signature of the file is ours and covers the
+    whole file (nothing was appended after we signed). Returns {ours, intact, status, message, signers:
     [{name, organisation, title, signed_at}], signatures: [...as read_signatures]}.
     """
     result = read_signatures(pdf, our_roots)

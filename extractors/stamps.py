@@ -83,7 +83,7 @@ def _kind(text: str) -> str:
 def _labelled(text: str) -> dict:
     """`Label: value` pairs of a stamp box, each value running to the next label."""
     matches = list(LABEL_RE.finditer(text))
-    out = {}
+    out: dict = {}
     for match, nxt in zip(matches, matches[1:] + [None], strict=False):
         value = text[match.end():nxt.start() if nxt else len(text)].strip(" ,;")
         out.setdefault(match.group("label").lower(), value or None)
@@ -125,14 +125,19 @@ def annotation_blocks(path: str, rects: dict[int, list[tuple]]) -> dict[int, lis
         boxes = rects.get(number, [])
         blocks = []
         for block in BLOCK_RE.split(chunk)[1:]:
-            words = [Word(nfc(html.unescape(m.group(5))), *map(float, m.group(1, 3, 2, 4)), 1.0)
-                     for m in WORD_RE.finditer(block)]
+            words = [_hocr_word(m) for m in WORD_RE.finditer(block)]
             inside = [w for w in words if w.text.strip() and any(_inside(w, box) for box in boxes)]
             if inside:
                 blocks.append(inside)
         if blocks:
             out[number] = blocks
     return out
+
+
+def _hocr_word(m: re.Match[str]) -> Word:
+    """One <word xMin yMin xMax yMax> of `pdftotext -bbox-layout`, with full confidence (text, not OCR)."""
+    x0, top, x1, bottom = map(float, m.group(1, 2, 3, 4))
+    return Word(nfc(html.unescape(m.group(5))), x0, x1, top, bottom, 1.0)
 
 
 def _inside(word: Word, box: tuple) -> bool:

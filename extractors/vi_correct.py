@@ -3,8 +3,8 @@
 Tesseract often reads a syllable's letters right and its marks wrong (`tiêu biếu`, `Phố biến`,
 `giải quyêt`, `vôn`).  Each syllable may be replaced by another with the same letters that differs
 only in its tone or vowel marks (`ê`/`e`, `ô`/`ơ`/`o`, `ư`/`u`, `ă`/`â`/`a`; `đ`/`d` only
-in a syllable the model does not know), chosen by a Viterbi search over the line with a bigram model of Vietnamese syllables
-(`data/vi_syllables.tsv`, built by `scripts/build_vi_syllables.py`).  Changing a well-formed, known
+in a syllable the model does not know), chosen by a Viterbi search over the line with a bigram model of Vietnamese
+syllables (`data/vi_syllables.tsv`, built by `scripts/build_vi_syllables.py`).  Changing a well-formed, known
 syllable must win a likelihood ratio of CHANGE_TONE (tone) or CHANGE_MARK (vowel marks), so only a
 form far more likely in its context replaces it; CHANGE_SUPPORTED when the new form makes a dictionary
 word with a neighbour and the reading makes no known pair (`Phố biến` → `Phổ biến`); a syllable the
@@ -38,6 +38,7 @@ TRIGGERS = {"ông", "bà", "đồng chí", "đ/c", "đc", "anh", "chị", "cô",
 SENTENCE_END = (".", ":", ";", "!", "?")
 BULLET_RE = re.compile(r"^(?:[-+*•–]|[a-zđ]\)|\d+[.)]|[IVX]+\.)$")
 TOKEN_RE = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$", re.UNICODE)
+Candidate = tuple[str | None, float, str | None]   # (model syllable, change cost, output spelling or None: keep)
 Y_AS_I_RE = re.compile(r"^([bcdđghklmnpqrstvx]+)y$")
 D_SWAP = str.maketrans("dđ", "đd")
 FOLD_MARKS = str.maketrans("ăâêôơư", "aaeoou")
@@ -72,9 +73,9 @@ class Model:
         self.log_uni = {s: math.log(n + 0.5) - log_total for s, n in self.uni.items()}
         self.log_unknown = math.log(0.005) - log_total
         self.after: dict[str, list[float]] = {}
-        for (a, _), n in self.bi.items():
+        for (a, _), count in self.bi.items():
             stats = self.after.setdefault(a, [0.0, 0])
-            stats[0] += n
+            stats[0] += count
             stats[1] += 1
         self.log_next = lru_cache(maxsize=1 << 18)(self._log_next)
 
@@ -84,6 +85,8 @@ class Model:
 
     def log_unigram(self, syllable: str | None) -> float:
         """log P(syllable); an unknown one gets a hundredth of a syllable seen once."""
+        if syllable is None:
+            return self.log_unknown
         return self.log_uni.get(syllable, self.log_unknown)
 
     def _log_next(self, prev: str | None, syllable: str | None) -> float:
@@ -91,7 +94,7 @@ class Model:
         stats = self.after.get(prev) if prev else None
         if not stats:
             return self.log_unigram(syllable)
-        n = self.bi.get((prev, syllable), 0.0) if syllable else 0.0
+        n = self.bi.get((prev, syllable), 0.0) if prev and syllable else 0.0
         total, distinct = stats
         return math.log(max(n - DISCOUNT, 0.0) / total
                         + DISCOUNT * distinct / total * math.exp(self.log_unigram(syllable)))
@@ -151,15 +154,16 @@ def correct_tokens(tokens: list[str]) -> tuple[list[str], list[tuple[int, str, s
     m = model()
     out, changes = list(tokens), []
     for segment in _segments(tokens):
-        cores = [TOKEN_RE.match(tokens[i]).group(2).lower() for i, _ in segment]
+        cores = [_parts(tokens[i])[1].lower() for i, _ in segment]
         seen = [m.known(c) if is_valid_syllable(c) else None for c in cores]
         padded = [None, None] + seen + [None, None]
-        lattice = [_candidates(m, cores[k], seen[k], tuple(padded[k:k + 2] + padded[k + 3:k + 5]))
-                   if editable else [(seen[k], 0.0, None)] for k, (_, editable) in enumerate(segment)]
+        lattice: list[list[Candidate]] = [
+            _candidates(m, cores[k], seen[k], tuple(padded[k:k + 2] + padded[k + 3:k + 5]))
+            if editable else [(seen[k], 0.0, None)] for k, (_, editable) in enumerate(segment)]
         choices = _viterbi(m, lattice)
         for (i, _), choice in zip(segment, choices, strict=False):
             if choice is not None:
-                lead, core, trail = TOKEN_RE.match(tokens[i]).groups()
+                lead, core, trail = _parts(tokens[i])
                 new = lead + _recase(choice, core) + trail
                 if new != tokens[i]:
                     out[i] = new
@@ -167,10 +171,19 @@ def correct_tokens(tokens: list[str]) -> tuple[list[str], list[tuple[int, str, s
     return out, changes
 
 
+def _parts(token: str) -> tuple[str, str, str]:
+    """(leading punctuation, letters, trailing punctuation) of a token `_segments` kept as a syllable."""
+    match = TOKEN_RE.match(token)
+    assert match is not None        # segments hold only tokens that match
+    lead, core, trail = match.groups()
+    return lead, core, trail
+
+
 def _segments(tokens: list[str]) -> list[list[tuple[int, bool]]]:
     """Runs of syllable tokens that punctuation, digits or symbols do not separate, each token marked
     editable or not (protected tokens still give context)."""
-    segments, current = [], []
+    segments: list = []
+    current: list = []
     caps_line = all(t.isupper() for t in tokens if TOKEN_RE.match(t))
     for i, token in enumerate(tokens):
         match = TOKEN_RE.match(token)
@@ -222,11 +235,11 @@ def _after_address(tokens: list[str], i: int) -> bool:
     return word in TRIGGERS or pair in TRIGGERS
 
 
-def _candidates(m: Model, core: str, seen: str | None, around: tuple) -> list:
+def _candidates(m: Model, core: str, seen: str | None, around: tuple) -> list[Candidate]:
     """(model syllable or None, change cost, output spelling or None for 'keep') for one editable token:
     `core` in lower case, `seen` its model spelling, `around` the two syllables before and after as read."""
     base, tone = syllable_key(core)
-    out = [(seen, 0.0, None)]
+    out: list[Candidate] = [(seen, 0.0, None)]
     folds = [fold(core)]
     if seen is None and core[:1] in ("d", "đ"):     # Tesseract adds or drops the bar of đ (`đữ liệu`)
         folds.append(core[0].translate(D_SWAP) + folds[0][1:])
@@ -256,7 +269,7 @@ def _paired(m: Model, pairs, syllable: str, around: tuple) -> bool:
             or (syllable, right) in pairs and (right, right2) not in m.words)
 
 
-def _viterbi(m: Model, lattice: list[list[tuple[str | None, float, str | None]]]) -> list[str | None]:
+def _viterbi(m: Model, lattice: list[list[Candidate]]) -> list[str | None]:
     """Best path through the candidates: bigram log-probabilities minus change costs."""
     scores = [m.log_unigram(s) - cost for s, cost, _ in lattice[0]]
     back: list[list[int]] = []

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,10 +69,11 @@ def stated_pages(path: str | Path) -> int | None:
     import re
 
     mime = sniff(path)
-    part, pattern = {DOCX: ("docProps/app.xml", rb"<(?:\w+:)?Pages>(\d+)<"),
-                     ODT: ("meta.xml", rb'meta:page-count="(\d+)"')}.get(mime, (None, None))
-    if part is None:
+    source = {DOCX: ("docProps/app.xml", rb"<(?:\w+:)?Pages>(\d+)<"),
+              ODT: ("meta.xml", rb'meta:page-count="(\d+)"')}.get(mime or "")
+    if source is None:
         return None
+    part, pattern = source
     try:
         with zipfile.ZipFile(path) as z:
             info = z.getinfo(part)
@@ -205,7 +207,7 @@ def _letter(n: int) -> str:
     return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
 
 
-NUMBER_FORMATS = {
+NUMBER_FORMATS: dict[str, Callable[[int], str]] = {
     "decimal": str, "decimalZero": lambda n: f"{n:02d}", "lowerLetter": _letter,
     "upperLetter": lambda n: _letter(n).upper(), "lowerRoman": lambda n: _roman(n).lower(), "upperRoman": _roman,
     "none": lambda n: "",
@@ -445,7 +447,8 @@ def _styles(styles) -> dict:
 
 def _style_of(style) -> _Style:
     """Bold, size and alignment a style sets itself or inherits from its base styles."""
-    chain, cur = [], style
+    chain: list = []
+    cur = style
     while cur is not None and len(chain) < 10:
         chain.append(cur)
         cur = cur.base_style
@@ -503,11 +506,13 @@ def _inside_other_text(r, p) -> bool:
     return False
 
 
-def _wrap(pieces: list, size: float, left: float, right: float, first: float, stops: list[float] = ()) -> list:
+def _wrap(pieces: list, size: float, left: float, right: float, first: float, stops: Sequence[float] = ()) -> list:
     """Visual lines: lists of (text, x0, x1, bold) words from the left edge, wrapped at `right`;
     the string "page" where a page break is.  A tab goes to the next of the paragraph's tab stops,
     else to the next default stop."""
-    lines, current, x = [], [], left + first
+    lines: list = []
+    current: list = []
+    x = left + first
     start = x
     word, word_bold = "", True
 

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from conftest import DEMO_PASSWORD, SHARED, Env, _redis_alive, free_port
+from conftest import DEMO_PASSWORD, SHARED, Env, _redis_alive, free_port  # noqa: E402  (needs the sys.path above)
 
 REPORT = SHARED / "corpus" / "dev" / "dev_01.pdf"     # Trường THCS Phượng Tiến's report for 2026
 CLERK = "donvi03"                                     # the clerk of Trường THCS Phượng Tiến

@@ -130,7 +130,7 @@ def _dump_postgres(url: str, target: Path) -> dict:
     libpq = _libpq(url)
     with psycopg.connect(libpq) as conn:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchall()[0][0]
         done = subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
                                f"--snapshot={snapshot}", "--file", str(target), "--dbname", libpq],
                               capture_output=True, text=True)
@@ -139,6 +139,14 @@ def _dump_postgres(url: str, target: Path) -> dict:
         info = _describe(conn)
         conn.rollback()
     return {"database": {"dialect": "postgresql", "file": target.name, **info}}
+
+
+def _sqlite_file(url: str) -> str:
+    """The database file of a SQLite URL (one without a file cannot be backed up or restored)."""
+    path = make_url(url).database
+    if not path:
+        raise BackupError(f"SQLite URL without a database file: {url}")
+    return path
 
 
 def _libpq(url: str) -> str:
@@ -248,7 +256,7 @@ def restore(src: str | Path, into: str | Path, database_url: str | None = None) 
                 raise BackupError(f"file {item['sha256']} changed while being restored.")
         _copy_kept(src, into)
         if dialect == "sqlite":
-            _restore_sqlite(src / manifest["database"]["file"], Path(make_url(url).database))
+            _restore_sqlite(src / manifest["database"]["file"], Path(_sqlite_file(url)))
         else:
             _restore_postgres(src / manifest["database"]["file"], url)
         _check_counts(url, manifest)
@@ -285,7 +293,7 @@ def _restore_postgres(dump: Path, url: str) -> None:
 
 def _check_counts(url: str, manifest: dict) -> None:
     if make_url(url).get_backend_name() == "sqlite":
-        conn = sqlite3.connect(make_url(url).database)
+        conn = sqlite3.connect(_sqlite_file(url))
         try:
             got = _describe(conn)
         finally:
@@ -293,8 +301,8 @@ def _check_counts(url: str, manifest: dict) -> None:
     else:
         import psycopg
 
-        with psycopg.connect(_libpq(url)) as conn:
-            got = _describe(conn)
+        with psycopg.connect(_libpq(url)) as pg:
+            got = _describe(pg)
     want = manifest["database"]
     if got["tables"] != want["tables"] or got["schema_revision"] != want["schema_revision"]:
         raise BackupError("the restored database does not match the manifest's row counts or schema revision.")
@@ -319,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"schema {m['database']['schema_revision']}")
         elif args.command == "verify":
             m = verify(args.src)
-            print(f"backup {args.src} is intact: {m['files']['count']} files, schema {m['database']['schema_revision']}")
+            print(f"backup {args.src} is intact: {m['files']['count']} files, "
+                  f"schema {m['database']['schema_revision']}")
         else:
             env = restore(args.src, args.into, args.database_url)
             print("restored; run it with:\n" + "\n".join(f"  {k}={v}" for k, v in env.items()))

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -57,11 +58,22 @@ def session_factory(eng: Engine | None = None, *, write: bool = False) -> sessio
 # The web request's session, when one is bound (webapp binds g.db for each request): the use cases then read
 # and write through it, so a request has one session whatever it calls, and what a view reads after a use
 # case is what that use case committed.
+T = TypeVar("T")
+
 _request_session: ContextVar[Session | None] = ContextVar("request_session", default=None)
 
 
 def bind_request_session(session: Session | None) -> None:
     _request_session.set(session)
+
+
+def row(session: Session, model: type[T], ident: Any) -> T:
+    """`session.get` of a row that must exist (its id was just read from the database): a missing one is a bug,
+    reported as such instead of an AttributeError on None further on."""
+    found = session.get(model, ident)
+    if found is None:
+        raise LookupError(f"{model.__name__} {ident} does not exist")
+    return found
 
 
 @contextmanager

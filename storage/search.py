@@ -17,6 +17,7 @@ from functools import lru_cache
 from sqlalchemy import Select, column, delete, func, or_, select, table, text
 from sqlalchemy.orm import Session
 
+from storage.db import row
 from storage.models import FieldCorrection, Report, SearchPage, SearchState, utcnow
 
 TOKEN = re.compile(r"[^\W_]+")
@@ -118,7 +119,7 @@ def stale_report_ids(session: Session, limit: int = 500) -> list[int]:
 def index_reports(session: Session, report_ids: list[int]) -> int:
     """Index the given reports; returns how many."""
     for report_id in report_ids:
-        index_report(session, session.get(Report, report_id))
+        index_report(session, row(session, Report, report_id))
     return len(report_ids)
 
 

@@ -2,7 +2,8 @@
 `workflows.machine.CAPABILITIES`, enforced before each request.
 
 Role-level only. Which dossier a user may see (a clerk: only its unit's, else 404) and what the
-workflow allows in the current state (409) are decided by the use cases (`workflows.visibility`, `workflows.dossiers`), so the API's order
+workflow allows in the current state (409) are decided by the use cases (`workflows.visibility`,
+`workflows.dossiers`), so the API's order
 401 → 404 → 403 → 409 → 422 holds: endpoints about one dossier are open to every signed-in user here.
 """
 from __future__ import annotations

@@ -110,7 +110,8 @@ def save_commune():
 def registers():
     """The numbering register: every number taken, issued or cancelled."""
     year = request.args.get("year", type=int)
-    return render_template("admin/registers.html", entries=numbering.entries(g.db, g.db.get(User, current_user.id).commune_id, year), year=year)
+    commune_id = g.db.get(User, current_user.id).commune_id
+    return render_template("admin/registers.html", entries=numbering.entries(g.db, commune_id, year), year=year)
 
 
 @bp.post("/registers/<int:entry_id>/cancel")

@@ -202,7 +202,8 @@ def _fields_from_form(form) -> dict:
 
 
 def _nominees_from_form(form) -> list[dict]:
-    rows = zip(form.getlist("n_name"), form.getlist("n_kind"), form.getlist("n_position"), form.getlist("n_award"), strict=False)
+    rows = zip(form.getlist("n_name"), form.getlist("n_kind"), form.getlist("n_position"), form.getlist("n_award"),
+               strict=False)
     return [{"name": name, "kind": kind, "position": pos or None, "award": award or None}
             for name, kind, pos, award in rows if name.strip()]
 

@@ -65,7 +65,8 @@ SPEC = {
         "/reports/{id}/fields": {"put": _op("Sửa các trường trích xuất", body=_json({"type": "object"}))},
         "/reports/{id}/retry": {"post": _op("Đọc lại báo cáo lỗi", ok=202)},
         "/dossiers/{id}/actions/{action}": {"post": _op(
-            "Thao tác quy trình (submit_report, forward, return, appraise, reject, resubmit)", body=_json({"type": "object"}))},
+            "Thao tác quy trình (submit_report, forward, return, appraise, reject, resubmit)",
+            body=_json({"type": "object"}))},
         "/approvals": {"post": _op("Phê duyệt nhiều hồ sơ", ok=201, body=_json({
             "type": "object", "required": ["dossier_ids"],
             "properties": {"dossier_ids": {"type": "array", "items": {"type": "integer"}},

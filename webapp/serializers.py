@@ -7,13 +7,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from storage.models import Document, DocumentDossier, Dossier, Report, Transition, User
+from workflows import checks, visibility
+from workflows.dossiers import dossier_documents, today
 
 LIST_LOAD = (joinedload(Dossier.unit),
              selectinload(Dossier.reports).options(defer(Report.text), defer(Report.provenance),
                                                    defer(Report.quality)).selectinload(Report.corrections),
              selectinload(Dossier.nominees), selectinload(Dossier.transitions))
-from workflows import checks, visibility
-from workflows.dossiers import dossier_documents, today
 
 
 def iso(moment: datetime | None) -> str | None:

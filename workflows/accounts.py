@@ -99,7 +99,7 @@ def _limit_key(username: str) -> str:
 class _Failures:
     """Counters per (account, address): a Redis hash per account, else this process's memory."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._memory: dict[tuple[str, str], tuple[int, float]] = {}
         self._lock = threading.Lock()
 

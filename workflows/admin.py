@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from storage.db import read_session, write_session
+from storage.db import read_session, row, write_session
 from storage.models import Campaign, Commune, RegisterEntry, Unit, User
 from workflows import accounts, machine, numbering, visibility
 from workflows.documents import UNIT_KIND_LABELS
@@ -129,7 +129,7 @@ def save_commune_texts(actor_id: int, legal_bases: list[str], award_reason: str 
     """The Căn cứ lines and award wording printed on decisions: data, not template text."""
     with write_session() as session:
         admin = _admin(session, actor_id)
-        commune = session.get(Commune, admin.commune_id)
+        commune = row(session, Commune, admin.commune_id)
         commune.legal_bases = [line for line in map(nfc, legal_bases) if line]
         commune.award_reason = nfc(award_reason)
         commune.chairman_name = nfc(chairman_name)

@@ -18,9 +18,10 @@ def apply(session: Session, dossier: Dossier, action: str, user: User, comment: 
 
 
 def record(session: Session, dossier: Dossier, action: str, to: str, user: User, comment=None, files=None,
-           data=None) -> Transition:
-    """Write the transition row (sealed to the chain) and move the dossier to `to`."""
-    row = Transition(dossier_id=dossier.id, action=action, from_state=dossier.state, to_state=to,
+           data=None, first: bool = False) -> Transition:
+    """Write the transition row (sealed to the chain) and move the dossier to `to`; the `first` step of a
+    dossier comes from no state."""
+    row = Transition(dossier_id=dossier.id, action=action, from_state=None if first else dossier.state, to_state=to,
                      actor_id=user.id, role=user.role, at=utcnow(), comment=clean_comment(comment),
                      files=list(files or []), data_sha256=history.digest(data) if data is not None else None)
     history.seal(session, row)

@@ -74,8 +74,8 @@ def unit_deadlines(campaign: Campaign, unit: Unit, dossier: Dossier | None, on: 
     """The unit's own deadlines this year with the days left or past; a step already taken says so."""
     out = []
     if dossier is None and campaign.register_deadline:
-        d = campaign.register_deadline
-        out.append(UnitDeadline("Hạn đăng ký thi đua", d, countdown(d, on), on > d))
+        reg = campaign.register_deadline
+        out.append(UnitDeadline("Hạn đăng ký thi đua", reg, countdown(reg, on), on > reg))
     d = deadline_for(campaign, unit.kind)
     if d is not None:
         if dossier is None or dossier.state in OPEN_STATES:
@@ -115,7 +115,7 @@ def late_dossiers(session: Session, dossiers: Select, on: date) -> list[Late]:
     out = []
     for dossier_id, state, name, kind, campaign in session.execute(stmt):
         deadline = deadline_for(campaign, kind)
-        if is_overdue(state, deadline, on):
+        if deadline is not None and is_overdue(state, deadline, on):
             out.append(Late(dossier_id, name, kind, state, deadline, (on - deadline).days))
     return sorted(out, key=lambda x: (-x.days_late, x.unit_name))
 
@@ -127,7 +127,7 @@ def silent_units(session: Session, units: list[Unit], campaign: Campaign | None,
     registered = set(session.scalars(select(Dossier.unit_id).where(Dossier.campaign_id == campaign.id)))
     out = [Late(None, u.name, u.kind, None, d, (on - d).days, commune_id=u.commune_id, unit_id=u.id)
            for u in units if u.id not in registered
-           for d in [deadline_for(campaign, u.kind)] if is_overdue("registered", d, on)]
+           for d in [deadline_for(campaign, u.kind)] if d is not None and is_overdue("registered", d, on)]
     return sorted(out, key=lambda x: (-x.days_late, x.unit_name))
 
 
@@ -139,7 +139,7 @@ def mark_overdue(on: date | None = None) -> tuple[int, int]:
     every = select(Dossier).join(Unit, Unit.id == Dossier.unit_id)
     with write_session() as session:
         late = {x.dossier_id: x for x in late_dossiers(session, every, on)}
-        flags = {f.dossier_id: f for f in session.scalars(select(OverdueFlag))}
+        flags: dict[int | None, OverdueFlag] = {f.dossier_id: f for f in session.scalars(select(OverdueFlag))}
         flagged = sum(_flag(session, flags.get(i), x) for i, x in late.items())
         cleared = 0
         for flag in flags.values():
@@ -152,6 +152,7 @@ def _flag(session: Session, flag: OverdueFlag | None, late: Late) -> bool:
     """Open a flag (or reopen a cleared one); False when it is already open."""
     if flag is not None and flag.cleared_at is None:
         return False
+    assert late.state is not None       # a dossier's lateness: units that never registered are not flagged
     flag = flag or OverdueFlag(dossier_id=late.dossier_id)
     flag.deadline, flag.state, flag.flagged_at, flag.cleared_at = late.deadline, late.state, utcnow(), None
     session.add(flag)

@@ -97,8 +97,8 @@ def main() -> int:
     from workflows import esign
 
     pki = esign.load_demo(cfg.var_dir / "pki", password)
-    print("Đã nạp dữ liệu mẫu: xã Phượng Tiến, %d đơn vị, đợt thi đua 2026." % len(UNITS))
-    print("Tài khoản mẫu (mật khẩu chung: %s%s):" % (password, "" if cfg.demo_password else " — chỉ in một lần"))
+    print(f"Đã nạp dữ liệu mẫu: xã Phượng Tiến, {len(UNITS)} đơn vị, đợt thi đua 2026.")
+    print(f"Tài khoản mẫu (mật khẩu chung: {password}{'' if cfg.demo_password else ' — chỉ in một lần'}):")
     for username, name, role in accounts[:len(OFFICERS)]:
         print(f"  {username:<11} {role:<10} {name}")
     print(f"  donvi01 … donvi{len(UNITS):02d}  unit_staff  cán bộ của từng đơn vị, theo thứ tự danh sách đơn vị")

@@ -43,7 +43,10 @@ def generate(n: int, commune_id: int | None = None, year: int = 2026, seed: int 
     rng = random.Random(seed)
     blob = store().put_bytes(b"generated")
     with write_session() as session:
-        commune = session.get(Commune, commune_id) if commune_id else session.scalar(select(Commune).order_by(Commune.id))
+        commune = (session.get(Commune, commune_id) if commune_id
+                   else session.scalar(select(Commune).order_by(Commune.id)))
+        if commune is None:
+            raise RuntimeError("No commune in the database: load the demo data first (python -m workflows.demo).")
         campaign = session.scalar(select(Campaign).where(Campaign.commune_id == commune.id, Campaign.year == year))
         staff = session.scalar(select(User).where(User.commune_id == commune.id).order_by(User.id))
         dossiers = [_dossier(session, rng, commune, campaign, staff, i, blob) for i in range(n)]
@@ -55,7 +58,8 @@ def _dossier(session, rng, commune, campaign, staff, i: int, blob: str) -> Dossi
     kind = ("hamlet", "school", "enterprise", "agency")[i % 4]
     unit = Unit(commune_id=commune.id, name=f"{'Xóm' if kind == 'hamlet' else 'Đơn vị'} Sinh {i + 1:03d} "
                                              f"{commune.name}", kind=kind,
-                head_name=f"Nguyễn Văn Trưởng {i + 1}", head_title="Trưởng xóm" if kind == "hamlet" else "Thủ trưởng đơn vị")
+                head_name=f"Nguyễn Văn Trưởng {i + 1}",
+                head_title="Trưởng xóm" if kind == "hamlet" else "Thủ trưởng đơn vị")
     state = STATES[i % len(STATES)]
     dossier = Dossier(unit=unit, campaign=campaign, state=state, targets={"propaganda_sessions": 4})
     session.add(dossier)

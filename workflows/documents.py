@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import doc_templates
+from storage.db import row
 from storage.files import FileStore
 from storage.models import Commune, Document, DocumentDossier, Dossier, Nominee, Unit, User
 from workflows import numbering, templates
@@ -92,8 +93,8 @@ def _store_doc(session: Session, files: FileStore, *, kind: str, title: str, dat
 
 def _take(session: Session, kind: str, commune: Commune, on: date, actor: User, note: str):
     iss = issuer_for(kind, commune)
-    return iss, numbering.take(session, commune_id=commune.id, issuer_code=iss.issuer_code, type_code=iss.type_code, kind=kind, on=on,
-                               actor_id=actor.id, note=note)
+    return iss, numbering.take(session, commune_id=commune.id, issuer_code=iss.issuer_code, type_code=iss.type_code,
+                               kind=kind, on=on, actor_id=actor.id, note=note)
 
 
 def render(session: Session, kind: str, commune: Commune | None, ctx: dict) -> bytes:
@@ -180,23 +181,32 @@ def _certificate_ctx(dctx: dict, nominee: Nominee, no: int, decision: Document, 
     }
 
 
+def awardee(certificate: Document) -> Nominee:
+    """The nominee a giấy khen names (every giấy khen is issued to one)."""
+    if certificate.nominee is None:
+        raise LookupError(f"giấy khen {certificate.id} names no nominee")
+    return certificate.nominee
+
+
 def certificate_contexts(session: Session, decision: Document, public_url: str) -> list[tuple[Document, dict]]:
     """Rebuild each giấy khen context of a decision from the rows (the same data as when it was issued)."""
     certs = list(session.scalars(select(Document).where(Document.parent_id == decision.id,
                                                         Document.kind == "giay_khen").order_by(Document.id)))
     if not certs:
         return []
-    dossier = certs[0].nominee.dossier
-    actor = session.get(User, decision.created_by_id)
+    dossier = awardee(certs[0]).dossier
+    actor = row(session, User, decision.created_by_id)
     dctx = _award_texts(dossier.unit.commune, dossier.campaign.year, actor, decision.issued_on, decision.number)
-    return [(c, _certificate_ctx(dctx, c.nominee, i, decision, c.number, c.verify_code, public_url))
+    return [(c, _certificate_ctx(dctx, awardee(c), i, decision, c.number, c.verify_code, public_url))
             for i, c in enumerate(certs, 1)]
 
 
 def _issue_certificates(session, files, accepted, decision, dctx, public_url) -> list[Document]:
     contexts, codes, entries = [], [], []
+    if not accepted:
+        return []
     actor = session.get(User, decision.created_by_id)
-    commune = accepted[0].dossier.unit.commune if accepted else None
+    commune = accepted[0].dossier.unit.commune
     for i, n in enumerate(accepted, 1):
         code = secrets.token_urlsafe(12)
         codes.append(code)

@@ -18,7 +18,7 @@ from doc_templates import formats
 from extractors.model import ExtractionError
 from extractors.multipage import combine_to_pdf
 from extractors.probe import ProbeError, Unreadable, probe
-from storage.db import read_session, write_session
+from storage.db import read_session, row, write_session
 from storage.files import store
 from storage.models import Campaign, Document, Dossier, FieldCorrection, Nominee, Report, Transition, Unit, User, utcnow
 from storage.search import index_report
@@ -53,8 +53,7 @@ def register(actor_id: int, unit_id, campaign_id, targets=None, head_name=None, 
         session.add(dossier)
         session.flush()
         doc = documents.issue_dang_ky(session, store(), dossier=dossier, actor=user, on=today())
-        dossier.state = None
-        record(session, dossier, "register", "registered", user, files=[doc.sha256], data=dossier.targets)
+        record(session, dossier, "register", "registered", user, files=[doc.sha256], data=dossier.targets, first=True)
         dossier_id, doc_id = dossier.id, doc.id
     enqueue_pdf(doc_id)
     return dossier_id
@@ -65,8 +64,9 @@ def _set_head(unit: Unit, name, title) -> None:
     for value, field in ((name, "head_name"), (title, "head_title")):
         if value is not None and not isinstance(value, str):
             raise Invalid(f"“{field}” phải là chuỗi ký tự.", field)
-    unit.head_name = nfc(name)[:120] if nfc(name) else unit.head_name
-    unit.head_title = nfc(title)[:120] if nfc(title) else unit.head_title
+    name, title = nfc(name), nfc(title)
+    unit.head_name = name[:120] if name else unit.head_name
+    unit.head_title = title[:120] if title else unit.head_title
     if not unit.head_name or not unit.head_title:
         raise Invalid("Cần ghi họ tên và chức vụ của thủ trưởng đơn vị (người ký bản đăng ký).",
                       "head_title" if unit.head_name else "head_name")
@@ -117,7 +117,8 @@ def submit_report(actor_id: int, dossier_id: int, upload: Path | list[Path], fil
     read and previewed) and kept as uploaded (`Report.originals`). With `send` the report goes to the police
     at once; without, it stays the clerk's draft until `send_draft`."""
     check_may_submit(actor_id, dossier_id)
-    uploads, names = (upload, filename) if isinstance(upload, list) else ([upload], [filename])
+    uploads = upload if isinstance(upload, list) else [upload]
+    names = filename if isinstance(filename, list) else [filename]
     if len(uploads) == 1:
         return _record_report(actor_id, dossier_id, uploads[0], safe_filename(names[0]), send, _probe(uploads[0]))
     mimes = []
@@ -183,7 +184,9 @@ def send_draft(actor_id: int, dossier_id: int, report_id) -> None:
         session.flush()
         session.expire(dossier, ["reports", "drafts"])
         if report.status == "done":
-            replace_nominees(session, dossier, report.current_fields["nominees"])
+            fields = report.current_fields
+            assert fields is not None       # a report read to the end has its fields
+            replace_nominees(session, dossier, fields["nominees"])
             index_report(session, report)
 
 
@@ -195,11 +198,11 @@ def _days_late(dossier: Dossier) -> int | None:
 def enqueue_report(report_id: int) -> bool:
     """Put the report's job on the queue and note when; if Redis is down the sweeper does it later."""
     with read_session() as session:
-        attempt = session.get(Report, report_id).attempts
+        attempt = row(session, Report, report_id).attempts
     if not queue.enqueue("workflows.jobs.process_report", report_id, job_id=f"report-{report_id}-{attempt}"):
         return False
     with write_session() as session:
-        session.get(Report, report_id).enqueued_at = utcnow()
+        row(session, Report, report_id).enqueued_at = utcnow()
     return True
 
 
@@ -381,7 +384,7 @@ def _check_separation(dossier: Dossier, user: User) -> None:
         raise Forbidden("Người đã thẩm định hồ sơ không được phê duyệt hồ sơ đó.")
 
 
-def approve(actor_id: int, dossier_ids, comment=None, password: str | None = None) -> tuple[int, list[int]]:
+def approve(actor_id: int, dossier_ids, comment=None, password: str | None = None) -> tuple[int | None, list[int]]:
     """Approve appraised dossiers together: one quyết định, one giấy khen per accepted nominee. An approver
     with a signing key signs the quyết định and the giấy khen in the same transaction (`password` opens the key)."""
     if not isinstance(dossier_ids, list) or not dossier_ids or len(dossier_ids) > 500 \
@@ -404,7 +407,7 @@ def approve(actor_id: int, dossier_ids, comment=None, password: str | None = Non
         _sign_papers(session, [decision] + certificates, user, password)
         for d in dossiers:
             papers = [decision] + [c for c in certificates if d.id in c.dossier_ids]
-            signed = [p.pdf_sha256 for p in papers if p.signed_at]     # the electronic originals
+            signed = [p.pdf_sha256 for p in papers if p.signed_at and p.pdf_sha256]  # the electronic originals
             apply(session, d, "approve", user, comment, files=[p.sha256 for p in papers] + signed,
                    data={"decision": decision.number, "certificates": [c.number for c in certificates]})
         result = decision.id, [decision.id] + [c.id for c in certificates]

@@ -83,6 +83,7 @@ def opened(key: SigningKey, files: FileStore, secret: str | None):
         if key.p12_sha256:
             yield signing.pkcs12_signer(files.read(key.p12_sha256), secret)
         else:
+            assert key.token_module and key.token_label and key.key_label, "a token key is saved with all three"
             with signing.token_signer(key.token_module, secret, token_label=key.token_label,
                                       key_label=key.key_label) as signer:
                 yield signer
@@ -110,7 +111,8 @@ def import_key(actor_id: int, holder_id: int | None, image_png: bytes, *, p12: b
                 subject = signing.pkcs12_signer(p12, password or "").signing_cert.subject.human_friendly[:300]
             except SigningError as exc:
                 raise Invalid(str(exc), "p12") from None
-        elif token is not None and not all((token.get(k) or "").strip() for k in ("module", "token_label", "key_label")):
+        elif token is not None and not all((token.get(k) or "").strip()
+                                           for k in ("module", "token_label", "key_label")):
             raise Invalid("Thiết bị ký số cần đủ: đường dẫn thư viện PKCS#11, nhãn thiết bị, nhãn khóa.", "token")
         return add_key(session, store(), commune_id=user.commune_id, user_id=holder_id, image_png=image_png,
                        p12=p12, token=token, subject=subject).id
@@ -208,6 +210,7 @@ def seal(actor_id: int, document_id: int, password: str | None) -> str:
         now, seal_png = utcnow(), files.read(key.image_sha256)
         with opened(key, files, password) as body:
             for d in papers:
+                assert d.pdf_sha256 is not None     # a signed paper has its PDF
                 try:
                     sealed = signing.sign_as_body(files.read(d.pdf_sha256), body, seal_png)
                 except SigningError as exc:
@@ -218,6 +221,7 @@ def seal(actor_id: int, document_id: int, password: str | None) -> str:
             record(session, dossier, "seal_document", dossier.state, user,
                    comment=f"{doc.number or doc.title}" + (f" và {len(mine) - 1} giấy khen" if len(mine) > 1 else ""),
                    files=[sha for d in mine for sha in (before[d.id], d.pdf_sha256)])
+        assert doc.pdf_sha256 is not None
         return doc.pdf_sha256
 
 
@@ -241,7 +245,7 @@ def summary(result: dict) -> str:
     sigs = result.get("signatures") or []
     if not sigs:
         return {"unsigned": "Báo cáo không có chữ ký số.", "encrypted": "Tệp bị mã hóa, không kiểm tra được chữ ký số.",
-                }.get(result.get("status"), "Không đọc được chữ ký số của tệp.")
+                }.get(result.get("status", ""), "Không đọc được chữ ký số của tệp.")
     parts = []
     for s in sigs:
         who = (s.get("signer") or {}).get("name") or "không rõ"

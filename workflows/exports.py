@@ -28,7 +28,7 @@ def table(board: Dashboard, name: str) -> list[list]:
 
 def _totals(board: Dashboard) -> list[list]:
     provisional = board.totals(provisional=True)
-    rows = [["Nội dung", "Số liệu chính thức (hồ sơ đã phê duyệt)", "Tạm tính (kể cả hồ sơ đang xét)"]]
+    rows: list[list] = [["Nội dung", "Số liệu chính thức (hồ sơ đã phê duyệt)", "Tạm tính (kể cả hồ sơ đang xét)"]]
     for label, value in board.summary_lines():
         key = next((k for k in METRICS if FIELD_LABELS[k] == label), None)
         rows.append([label, value, provisional[key] if key else None])
@@ -36,11 +36,11 @@ def _totals(board: Dashboard) -> list[list]:
 
 
 def _units(board: Dashboard) -> list[list]:
-    head = ["Xã", "Đơn vị", "Loại", "Trạng thái hồ sơ", "Được cộng vào số liệu chính thức", "Báo cáo số",
+    head: list = ["Xã", "Đơn vị", "Loại", "Trạng thái hồ sơ", "Được cộng vào số liệu chính thức", "Báo cáo số",
             "Tự xếp loại", "Đạt chuẩn ANTT"] + [FIELD_LABELS[k] for k in METRICS]
-    rows = [head]
+    rows: list[list] = [head]
     for r in board.rows:
-        antt = {True: "Đạt", False: "Chưa đạt"}.get(r.antt_standard, "")
+        antt = "" if r.antt_standard is None else {True: "Đạt", False: "Chưa đạt"}[r.antt_standard]
         rows.append([r.commune_name, r.unit_name, UNIT_KIND_LABELS.get(r.unit_kind, r.unit_kind),
                      STATE_LABELS.get(r.state, r.state),
                      "Có" if r.counted else "Không", r.report_number or "", r.self_rating or "", antt]
@@ -60,8 +60,9 @@ def _proposals(board: Dashboard) -> list[list]:
 
 
 def _late(board: Dashboard) -> list[list]:
-    return [["Đơn vị", "Trạng thái", "Hạn nộp báo cáo", "Số ngày quá hạn"]] + [
-        [x.unit_name, STATE_LABELS.get(x.state, x.state), x.deadline, x.days_late] for x in board.late]
+    head: list[list] = [["Đơn vị", "Trạng thái", "Hạn nộp báo cáo", "Số ngày quá hạn"]]
+    return head + [[x.unit_name, STATE_LABELS.get(x.state or "", x.state), x.deadline, x.days_late]
+                   for x in board.late]
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import Any
 
 from workflows.errors import Invalid
 
@@ -27,7 +28,7 @@ FIELD_LABELS = {
 
 def empty() -> dict:
     """The all-null fields object."""
-    base = {k: None for k in STRING_FIELDS}
+    base: dict[str, Any] = {k: None for k in STRING_FIELDS}
     base.update(issue_date=None, period_year=None, self_rating=None, antt_standard=None)
     base["metrics"] = {k: None for k in METRICS}
     base["nominees"] = []
@@ -62,7 +63,7 @@ def _date(value, name: str) -> str | None:
     try:
         return date.fromisoformat(value).isoformat()
     except (TypeError, ValueError):
-        raise Invalid(f"Trường “{name}” phải là ngày dạng YYYY-MM-DD.", name)
+        raise Invalid(f"Trường “{name}” phải là ngày dạng YYYY-MM-DD.", name) from None
 
 
 def _choice(value, name: str, choices) -> str | None:

@@ -83,7 +83,7 @@ class Checkpoint:
     at: datetime                   # aware, UTC
     transitions: int               # rows with id <= last_id when it was taken
     last_id: int
-    heads: dict[int, tuple[int, str]]     # dossier id -> (id, hash) of its last step
+    heads: dict[int, tuple[int, str | None]]     # dossier id -> (id, hash) of its last step
     fingerprint: str               # first 16 hex digits of the signed digest: short enough to print
 
     @property
@@ -116,7 +116,7 @@ def _private_key(var_dir: Path):
     return serialization.load_pem_private_key(path.read_bytes(), password=None)
 
 
-def _body(at: datetime, transitions: int, last_id: int, heads: dict[int, tuple[int, str]]) -> dict:
+def _body(at: datetime, transitions: int, last_id: int, heads: dict[int, tuple[int, str | None]]) -> dict:
     return {"at": _utc(at), "transitions": transitions, "last_id": last_id,
             "heads": {str(d): [i, h] for d, (i, h) in sorted(heads.items())}}
 
@@ -124,12 +124,12 @@ def _body(at: datetime, transitions: int, last_id: int, heads: dict[int, tuple[i
 def write_checkpoint(session: Session, var_dir: Path, now: datetime | None = None) -> Checkpoint:
     """Sign the last step of every dossier as it is now and keep it in VAR_DIR/checkpoints."""
     now = now or datetime.now(UTC)
-    heads: dict[int, tuple[int, str]] = {}
+    heads: dict[int, tuple[int, str | None]] = {}
     for t_id, dossier_id, t_hash in session.execute(
             select(Transition.id, Transition.dossier_id, Transition.hash).order_by(Transition.id)):
         heads[dossier_id] = (t_id, t_hash)
     last_id = max((i for i, _ in heads.values()), default=0)
-    count = session.scalar(select(func.count()).select_from(Transition).where(Transition.id <= last_id))
+    count = session.scalar(select(func.count()).select_from(Transition).where(Transition.id <= last_id)) or 0
     body = _body(now, count, last_id, heads)
     signed = digest(body)
     signature = _private_key(var_dir).sign(bytes.fromhex(signed)).hex()

@@ -13,15 +13,16 @@ import logging
 import threading
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import cast
 
 from rq import get_current_job
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
 import doc_templates
 import extractors
 import settings
-from storage.db import read_session, write_session
+from storage.db import read_session, row, write_session
 from storage.files import store
 from storage.models import Document, Dossier, PdfBatch, Report, User, utcnow
 from storage.orphans import sweep_orphans
@@ -55,9 +56,9 @@ def _claim_next(preferred: int) -> int | None:
     with write_session() as session:
         _cancel_superseded(session)
         for report_id in _fair_order(session, preferred):
-            claimed = session.execute(update(Report).where(Report.id == report_id, Report.status == "queued")
-                                      .values(status="running", error=None, progress_done=0,
-                                              lease_until=_lease_end())).rowcount
+            claimed = cast(CursorResult, session.execute(
+                update(Report).where(Report.id == report_id, Report.status == "queued")
+                .values(status="running", error=None, progress_done=0, lease_until=_lease_end()))).rowcount
             if claimed:
                 return report_id
     return None
@@ -102,7 +103,7 @@ def _fair_order(session: Session, preferred: int) -> list[int]:
 def _read_twin(report_id: int) -> int | None:
     """A report of the same dossier with the same file, already read."""
     with read_session() as session:
-        report = session.get(Report, report_id)
+        report = row(session, Report, report_id)
         return session.scalar(select(Report.id).where(Report.dossier_id == report.dossier_id, Report.id != report.id,
                                                       Report.sha256 == report.sha256, Report.status == "done")
                               .order_by(Report.id.desc()).limit(1))
@@ -110,7 +111,7 @@ def _read_twin(report_id: int) -> int | None:
 
 def _copy_reading(source_id: int, report_id: int) -> None:
     with read_session() as session:
-        src = session.get(Report, source_id)
+        src = row(session, Report, source_id)
         copied = {"fields": src.fields, "provenance": src.provenance, "quality": src.quality, "text": src.text,
                   "pages": src.pages, "signatures": src.signatures}
     log.info("report %s: same file as report %s in this dossier, reading copied", report_id, source_id)
@@ -119,7 +120,7 @@ def _copy_reading(source_id: int, report_id: int) -> None:
 
 def _read(report_id: int) -> str:
     with read_session() as session:
-        report = session.get(Report, report_id)
+        report = row(session, Report, report_id)
         sha, pages, mime = report.sha256, report.pages, report.mime
     try:
         with _lease(report_id):
@@ -172,7 +173,7 @@ def _lease(report_id: int):
 
 def _progress(report_id: int, done: int) -> None:
     with write_session() as session:
-        session.get(Report, report_id).progress_done = done
+        row(session, Report, report_id).progress_done = done
 
 
 def _last_try() -> bool:
@@ -182,7 +183,7 @@ def _last_try() -> bool:
 
 def _fail(report_id: int, message: str, final: bool = True) -> None:
     with write_session() as session:
-        report = session.get(Report, report_id)
+        report = row(session, Report, report_id)
         report.error = message
         report.status = "failed" if final else "queued"
         report.finished_at = utcnow()
@@ -192,12 +193,12 @@ def _store_reading(report_id: int, reading: dict) -> None:
     """Store what was read; the latest report of a dossier still waiting for checks gives its nominees.
     Queued twins (same file, same dossier) get the same reading."""
     with write_session() as session:
-        report = session.get(Report, report_id)
+        report = row(session, Report, report_id)
         if report.status == "done":
             return
         twins = list(session.scalars(select(Report).where(
             Report.dossier_id == report.dossier_id, Report.sha256 == report.sha256, Report.status == "queued")))
-        dossier = session.get(Dossier, report.dossier_id)
+        dossier = row(session, Dossier, report.dossier_id)
         for r in [report, *twins]:
             r.fields, r.provenance, r.quality = reading["fields"], reading["provenance"], reading["quality"]
             r.text, r.pages, r.progress_done = reading["text"], reading["pages"], reading["pages"]
@@ -276,11 +277,11 @@ def _pdf_saved(document_id: int, chunk: list[tuple[int, str]], pdfs: list[bytes]
     files = store()
     with write_session() as session:
         for (doc_id, _), pdf in zip(chunk, pdfs, strict=True):
-            doc = session.get(Document, doc_id)
+            doc = row(session, Document, doc_id)
             if doc.pdf_sha256 is None:
                 doc.pdf_sha256, doc.pdf_error = files.put_bytes(pdf), None
         done = session.scalar(select(func.count()).select_from(Document).where(
-            or_(Document.id == document_id, Document.parent_id == document_id), Document.pdf_sha256.is_not(None)))
+            or_(Document.id == document_id, Document.parent_id == document_id), Document.pdf_sha256.is_not(None))) or 0
     if done >= total:
         _pdf_batch(document_id, done=done, status="done", error=None)
     else:
@@ -294,7 +295,7 @@ def _pdf_failed(document_id: int, doc_ids: list[int], message: str, final: bool 
         return
     with write_session() as session:
         for doc_id in doc_ids:
-            session.get(Document, doc_id).pdf_error = message
+            row(session, Document, doc_id).pdf_error = message
 
 
 def sweep() -> int:

@@ -108,7 +108,7 @@ ROLE_LABELS = {
 
 
 def state_label(state: str | None) -> str:
-    return STATE_LABELS.get(state, "Chưa đăng ký")
+    return STATE_LABELS.get(state or "", "Chưa đăng ký")
 
 
 def fire(state: str | None, action: str, role: str, comment: str | None = None) -> str:
@@ -122,7 +122,8 @@ def fire(state: str | None, action: str, role: str, comment: str | None = None) 
     if step is None:
         if action == "register":
             raise WrongState(f"Đơn vị đã đăng ký thi đua cho đợt này (hồ sơ đang ở trạng thái “{state_label(state)}”).")
-        raise WrongState(f"Không thể {ACTION_LABELS[action].lower()} khi hồ sơ đang ở trạng thái “{state_label(state)}”.")
+        raise WrongState(f"Không thể {ACTION_LABELS[action].lower()} "
+                         f"khi hồ sơ đang ở trạng thái “{state_label(state)}”.")
     if role not in step.roles:
         raise Forbidden(f"Vai trò {ROLE_LABELS.get(role, role)} không được {ACTION_LABELS[action].lower()} "
                         f"khi hồ sơ đang ở trạng thái “{state_label(state)}”.")

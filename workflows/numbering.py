@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
+from storage.db import row
 from storage.models import NumberRegister, RegisterEntry, utcnow
 
 
@@ -48,7 +49,7 @@ def take(session: Session, *, commune_id: int, issuer_code: str, type_code: str 
 
 def cancel(session: Session, entry_id: int, note: str) -> RegisterEntry:
     """Mark a number cancelled; it stays in the register and is never reused."""
-    entry = session.get(RegisterEntry, entry_id)
+    entry = row(session, RegisterEntry, entry_id)
     if entry.status != "cancelled":
         entry.status, entry.note, entry.cancelled_at = "cancelled", note, utcnow()
     return entry

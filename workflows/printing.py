@@ -77,7 +77,7 @@ def phoi_docx(session: Session, actor_id: int, decision_id: int) -> list[bytes]:
     pairs = documents.certificate_contexts(session, decision, settings.get().public_url)
     if not pairs:
         raise Conflict("Quyết định này không có giấy khen nào để in.")
-    commune = pairs[0][0].nominee.dossier.unit.commune
+    commune = documents.awardee(pairs[0][0]).dossier.unit.commune
     shift = offsets(session, commune.id)
     return documents.render_many(session, "giay_khen_phoi", commune,
                                  [{**ctx, "offsets_mm": shift} for _, ctx in pairs])
@@ -98,8 +98,9 @@ def phoi_pdf(actor_id: int, decision_id: int) -> bytes:
 def progress(session: Session, decision_id: int) -> PdfProgress:
     """The PDF progress of a decision and its certificates, from the documents and the job's record."""
     docs = _family(decision_id)
-    total = session.scalar(select(func.count()).select_from(docs.subquery()))
-    done = session.scalar(select(func.count()).select_from(docs.where(Document.pdf_sha256.is_not(None)).subquery()))
+    total = session.scalar(select(func.count()).select_from(docs.subquery())) or 0
+    done = session.scalar(select(func.count())
+                          .select_from(docs.where(Document.pdf_sha256.is_not(None)).subquery())) or 0
     batch = session.get(PdfBatch, decision_id)
     if done == total:
         return PdfProgress("done", done, total, None)

@@ -42,7 +42,8 @@ def find(session: Session, user, query: str, limit: int = 50) -> list[Result]:
         return []
     info = {r.id: r for r in session.execute(
         select(Report.id, Report.dossier_id, Report.filename, Report.pages, Unit.name.label("unit_name"),
-               Dossier.campaign_id).join(Dossier, Dossier.id == Report.dossier_id).join(Unit, Unit.id == Dossier.unit_id)
+               Dossier.campaign_id)
+        .join(Dossier, Dossier.id == Report.dossier_id).join(Unit, Unit.id == Dossier.unit_id)
         .where(Report.id.in_({h.report_id for h in hits})))}
     years = _years(session, {r.campaign_id for r in info.values()})
     return [Result(h, info[h.report_id].dossier_id, info[h.report_id].unit_name, years[info[h.report_id].campaign_id],

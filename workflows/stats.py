@@ -174,7 +174,7 @@ def _late(rows: list[UnitFigures], on: date) -> list[deadlines.Late]:
     """The dossiers past their report deadline today, most late first."""
     late = [deadlines.Late(r.dossier_id, r.unit_name, r.unit_kind, r.state, r.deadline, (on - r.deadline).days,
                            commune_id=r.commune_id)
-            for r in rows if deadlines.is_overdue(r.state, r.deadline, on)]
+            for r in rows if r.deadline is not None and deadlines.is_overdue(r.state, r.deadline, on)]
     return sorted(late, key=lambda x: (-x.days_late, x.unit_name))
 
 
@@ -197,7 +197,8 @@ def _latest_reports(session: Session, dossier_ids: list[int]) -> list[Report]:
     """The latest report of each dossier, if it has been read (big columns left unloaded)."""
     if not dossier_ids:
         return []
-    latest = select(func.max(Report.id)).where(Report.dossier_id.in_(dossier_ids), Report.draft.is_(False)).group_by(Report.dossier_id)
+    latest = (select(func.max(Report.id)).where(Report.dossier_id.in_(dossier_ids), Report.draft.is_(False))
+              .group_by(Report.dossier_id))
     stmt = (select(Report).where(Report.id.in_(latest), Report.status == "done")
             .options(defer(Report.text), defer(Report.provenance), defer(Report.quality),
                      selectinload(Report.corrections)))

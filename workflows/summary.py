@@ -6,10 +6,10 @@ SummaryReport row and only the officers of that commune, or the province, may se
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
-from storage.db import write_session
+from storage.db import row, write_session
 from storage.files import store
 from storage.models import Commune, Document, SummaryReport, User
 from workflows import criteria, documents, dossiers, machine, numbering, stats, visibility
@@ -43,10 +43,10 @@ def issuer(user: User, commune: Commune) -> documents.Issuer:
 
 
 def _issue(session: Session, user: User, board: stats.Dashboard) -> Document:
-    commune, on = session.get(Commune, user.commune_id), board.on
+    commune, on = row(session, Commune, user.commune_id), board.on
     iss = issuer(user, commune)
-    entry = numbering.take(session, commune_id=commune.id, issuer_code=iss.issuer_code, type_code=iss.type_code, kind=KIND, on=on,
-                           actor_id=user.id, note=f"Báo cáo tổng hợp năm {board.year}")
+    entry = numbering.take(session, commune_id=commune.id, issuer_code=iss.issuer_code, type_code=iss.type_code,
+                           kind=KIND, on=on, actor_id=user.id, note=f"Báo cáo tổng hợp năm {board.year}")
     ctx = context(board, user, commune, iss, entry.number)
     data = documents.render(session, KIND, None if board.province_view else commune, ctx)
     doc = documents._store_doc(session, store(), kind=KIND, title=ctx["subject"], data=data, on=on, actor=user,
@@ -112,7 +112,7 @@ def visible(user: User) -> Select:
     """The báo cáo tổng hợp `user` may see: its commune's (officers), or its province's (province role)."""
     stmt = select(Document, SummaryReport).join(SummaryReport, SummaryReport.document_id == Document.id)
     if not machine.may(user.role, "read_summary"):
-        return stmt.where(False)
+        return stmt.where(false())
     if user.role in machine.ABOVE_COMMUNE:
         return stmt.where(SummaryReport.province == visibility.province_of(user))
     return stmt.where(SummaryReport.commune_id == user.commune_id)

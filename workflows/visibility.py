@@ -3,7 +3,7 @@ reader every commune of its province. A row out of sight is NotFound (its existe
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import ScalarSelect, Select, select
 from sqlalchemy.orm import Session
 
 from storage.models import Commune, Document, DocumentDossier, Dossier, Report, Unit, User
@@ -24,7 +24,7 @@ def actor(session: Session, actor_id: int) -> User:
     return user
 
 
-def province_of(user) -> Select:
+def province_of(user) -> ScalarSelect:
     """The province name of the user's commune, as a scalar subquery."""
     return select(Commune.province).where(Commune.id == user.commune_id).scalar_subquery()
 

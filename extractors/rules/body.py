@@ -28,10 +28,12 @@ class Sentence:
 def sentences(lines: list[Line]) -> list[Sentence]:
     """Body sentences, each with the line it starts on and the section heading above it."""
     out: list[Sentence] = []
-    section, parts, first = "", [], None
+    section = ""
+    parts: list[str] = []
+    first: Line | None = None
     for line in lines:
         text = line.text
-        if HEADING_RE.match(text) and parts:
+        if HEADING_RE.match(text) and parts and first is not None:     # parts begin at `first`
             out += _split(" ".join(parts), first, section)
             parts, first = [], None
         if re.match(r"^\s*[IVXL]+\.\s", text):
@@ -40,7 +42,7 @@ def sentences(lines: list[Line]) -> list[Sentence]:
             section = fold(text)
         parts.append(text)
         first = first or line
-    if parts:
+    if parts and first is not None:
         out += _split(" ".join(parts), first, section)
     return out
 
@@ -48,7 +50,7 @@ def sentences(lines: list[Line]) -> list[Sentence]:
 def _short_heading(text: str) -> bool:
     """`4. Phương hướng năm 2027`: a numbered heading line, not a numbered sentence."""
     m = re.match(r"^\s*\d{1,2}\.\s+(.*)$", text)
-    return bool(m) and len(m.group(1).split()) <= 10 and not m.group(1).rstrip().endswith((".", ";", ":", ","))
+    return m is not None and len(m.group(1).split()) <= 10 and not m.group(1).rstrip().endswith((".", ";", ":", ","))
 
 
 def _split(text: str, line: Line, section: str) -> list[Sentence]:
@@ -246,7 +248,8 @@ MONTH_YEAR_RE = re.compile(r"\bthang \d{1,2}(?:\s*[/-]\s*|\s+nam\s+)((?:19|20)\d
 
 def _subject_year(f: str) -> int | None:
     """The year a subject is about: `… năm 2026 và phương hướng, nhiệm vụ năm 2027` → 2026."""
-    years, last = [], 0
+    years: list = []
+    last = 0
     spans = [m.span() for m in SPAN_RE.finditer(f)]
     found = list(YEAR_RE.finditer(f)) + list(MONTH_YEAR_RE.finditer(f))
     for match in sorted(found, key=lambda m: m.start()):

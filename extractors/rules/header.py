@@ -250,6 +250,7 @@ def _title_and_subject(page: Page, index: int | None, title: Line | None, left: 
                        number_seg: Line | None) -> dict:
     """doc_type and subject from the title and the lines under it, or from a `V/v` line."""
     if title is not None:
+        assert index is not None        # the title is found with its line index
         rest = _title_rest(page, index, title)
         subject = ([rest] if rest else []) + _subject_lines(page, index, title)
         out = {"doc_type": Found(type_code(title.text), title)}
@@ -263,7 +264,8 @@ def _subject_lines(page: Page, index: int, title: Line) -> list[Line]:
     """Lines after the title up to a gap, the start of the body or a capitalised line (unless the
     trích yếu itself is printed in capitals: then up to a change of weight or a signer's title,
     `THỦ TƯỚNG CHÍNH PHỦ` / `CHỦ TỊCH UBND …` opening a decision)."""
-    out, prev = [], title
+    out: list = []
+    prev = title
     for line in page.lines[index + 1:index + 7]:
         segs = [s for s in segments(line) if s.x1 > title.x0 - 5 and not _noise(s.text)]
         text = " ".join(s.text for s in segs)

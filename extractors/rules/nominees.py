@@ -166,7 +166,8 @@ def _table_rows(pages: list[Page], lines: list[Line], header: int) -> list[Row]:
     page = next(p for p in pages if p.number == lines[header].page)
     head, start = _header_block(lines, header)
     columns = _columns(head, page)
-    rows, kind, prev = [], None, lines[start - 1]
+    rows: list = []
+    kind, prev = None, lines[start - 1]
     boxes = {p.number: p.tables for p in pages if p.tables}
     for line in lines[start:]:
         if _is_table_header(line):
@@ -374,7 +375,7 @@ def _grid_records(bands: list, columns: list[float], roles: list[str], rows: lis
             continue
         for part in _split_band(band_lines, columns, roles):
             cells = _band_cells(part, columns)
-            record = {}
+            record: dict = {}
             for role, words in zip(roles, cells, strict=False):
                 if words:
                     record[role] = squash(record.get(role, "") + " " + " ".join(words))

@@ -117,17 +117,16 @@ def _read_block(block: list[Line]) -> dict:
             if joined:
                 authority, i = authority.split(" ", 1)[0] + " " + joined, 2
         out["signing_authority"] = Found(authority, block[0])
-    titles = []
+    titles: list = []
     while i < len(block) and _title_row(block[i].text) and not (
             block[i].source == "ocr" and _authority(block[i])) and not _after_gap(block[i], titles):
         titles.append(block[i])
         i += 1
     if titles:
-        title = squash(" ".join(t.text for t in titles))
         if titles[0].source == "ocr":
             title = _ocr_title([w for t in titles for w in t.words], authority)
         else:
-            title = canonical_title(title)
+            title = canonical_title(squash(" ".join(t.text for t in titles)))
         if title:
             out["signer_title"] = Found(title, titles[0])
             _deputy_authority(out, title)

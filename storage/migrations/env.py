@@ -25,6 +25,13 @@ def _in_models(obj, name, type_, reflected, compare_to) -> bool:
                 or (type_ == "index" and name == "ix_search_pages_tsv"))
 
 
+def _pragma(conn, statement: str) -> None:
+    """A PRAGMA on the sqlite3 connection itself, outside SQLAlchemy's transaction."""
+    driver = conn.connection.driver_connection
+    assert driver is not None       # an open connection
+    driver.execute(statement)
+
+
 def run() -> None:
     from storage.db import make_engine
 
@@ -32,7 +39,7 @@ def run() -> None:
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:      # batch mode rebuilds tables; foreign keys are checked once at the end instead
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            _pragma(conn, "PRAGMA foreign_keys=OFF")
         context.configure(connection=conn, target_metadata=Base.metadata, render_as_batch=True,
                           include_object=_in_models)
         with context.begin_transaction():
@@ -40,7 +47,7 @@ def run() -> None:
             if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
                 raise RuntimeError("a migration left rows whose foreign keys point nowhere")
         if sqlite:
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            _pragma(conn, "PRAGMA foreign_keys=ON")
     engine.dispose()
 
 

@@ -74,8 +74,8 @@ def test_a_word_report_is_read_and_its_page_previewed(page, tmp_path):
     page.wait_for_url(re.compile(r".*/dossiers/\d+$"))
     page.wait_for_selector("text=Đã đọc xong", timeout=120_000)
     assert page.input_value("#f_issuer") == "TRƯỜNG THCS PHƯỢNG TIẾN"
-    page.wait_for_function("document.querySelector('.page-img') && document.querySelector('.page-img').naturalWidth > 0",
-                           timeout=60_000)
+    page.wait_for_function("document.querySelector('.page-img') "
+                           "&& document.querySelector('.page-img').naturalWidth > 0", timeout=60_000)
     assert "Báo cáo năm 2026.docx" in page.inner_text(".report-status")
     shot(page, "word-dossier")
     logout(page)

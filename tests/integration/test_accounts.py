@@ -95,8 +95,9 @@ def test_a_password_reset_or_a_lock_ends_every_token_and_session(app, action):
     assert r.status_code == 302 and "/login" in r.headers["Location"]
 
 
-@pytest.mark.parametrize("target", ["/\t/evil.example", "/\n/evil.example", "/\r\n//evil.example", "//evil.example",
-                                    "https://evil.example/", "/\\evil.example", "\t//evil.example", "/%0a", "ja\tvascript:x"])
+@pytest.mark.parametrize("target", ["/\t/evil.example", "/\n/evil.example", "/\r\n//evil.example",
+                                    "//evil.example", "https://evil.example/", "/\\evil.example", "\t//evil.example",
+                                    "/%0a", "ja\tvascript:x"])
 def test_login_follows_next_only_to_a_path_of_this_site(app, target):
     client = app.test_client()
     token = csrf_token(client, "/login")

@@ -40,7 +40,8 @@ def test_a_campaign_year_runs_end_to_end_through_the_api(client, env):
     out = r.get_json()
     decision = out["decision"]
     assert decision["number"].endswith("/QĐ-UBND")
-    accepted = sum(n["verdict"] == "accepted" for d in (d1, d2) for n in chairman.get(f"/dossiers/{d}").get_json()["nominees"])
+    accepted = sum(n["verdict"] == "accepted"
+                   for d in (d1, d2) for n in chairman.get(f"/dossiers/{d}").get_json()["nominees"])
     kinds = [d["kind"] for d in out["documents"]]
     assert kinds.count("quyet_dinh") == 1 and kinds.count("giay_khen") == accepted
 

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.skipif(not REPORT_PDF.exists(), reason="shared corpus n
 
 QUERIES = {
     "dossiers": "SELECT id, unit_id, campaign_id, state FROM dossiers ORDER BY id",
-    "transitions": "SELECT id, dossier_id, action, from_state, to_state, actor_id, comment FROM transitions ORDER BY id",
+    "transitions": "SELECT id, dossier_id, action, from_state, to_state, actor_id, comment "
+                   "FROM transitions ORDER BY id",
     "documents": "SELECT id, kind, number, sha256, pdf_sha256 FROM documents ORDER BY id",
     "reports": "SELECT id, dossier_id, sha256, status, pages FROM reports ORDER BY id",
     "nominees": "SELECT id, dossier_id, name, verdict FROM nominees ORDER BY id",
@@ -83,8 +84,8 @@ def test_a_restored_installation_has_the_same_dossiers_history_documents_and_fil
     manifest = json.loads((tmp_path / "bk" / "manifest.json").read_text())
     assert manifest["database"]["tables"]["dossiers"] == 3 and manifest["database"]["schema_revision"]
 
-    restored = cli("restore", str(tmp_path / "bk"), "--into", str(into), *(["--database-url", pg_url] if pg_url else []),
-                   env=env)
+    restored = cli("restore", str(tmp_path / "bk"), "--into", str(into),
+                   *(["--database-url", pg_url] if pg_url else []), env=env)
     assert restored.returncode == 0, restored.stderr
     restored_url = pg_url or f"sqlite:///{into / 'app.db'}"
     original = rows(env.database_url)

@@ -31,7 +31,8 @@ def test_after_the_registration_deadline_the_clerk_is_refused_and_the_police_reg
     body = {"unit_id": clerk.unit_id(), "campaign_id": clerk.campaign_id()}
     r = clerk.post("/dossiers", json=body)
     assert r.status_code == 403
-    assert "quá hạn đăng ký" in r.get_json()["error"]["message"] and "Công an xã đăng ký thay" in r.get_json()["error"]["message"]
+    message = r.get_json()["error"]["message"]
+    assert "quá hạn đăng ký" in message and "Công an xã đăng ký thay" in message
     login(client, "donvi01")
     html = client.get("/dossiers/new").get_data(as_text=True)
     assert "Đã quá hạn đăng ký thi đua năm 2026" in html and 'name="unit_id"' not in html

@@ -10,7 +10,8 @@ from workflow_helpers import appraised_dossiers, login, user_id
 def test_the_document_list_has_a_unit_column(client, env):
     for clerk in ("donvi01", "donvi02"):
         api = Api(client, clerk)
-        assert api.post("/dossiers", json={"unit_id": api.unit_id(), "campaign_id": api.campaign_id()}).status_code == 201
+        assert api.post("/dossiers", json={"unit_id": api.unit_id(),
+                                           "campaign_id": api.campaign_id()}).status_code == 201
     login(client, "congan")
     html = client.get("/documents").get_data(as_text=True)
     assert "<th>Đơn vị</th>" in html

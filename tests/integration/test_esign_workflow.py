@@ -40,7 +40,8 @@ def _decision():
 
     with read_session() as s:
         doc = s.scalar(select(Document).where(Document.kind == "quyet_dinh").order_by(Document.id.desc()))
-        return doc.id, doc.number, doc.signed_at, doc.sealed_at, store().read(doc.pdf_sha256) if doc.pdf_sha256 else None
+        pdf = store().read(doc.pdf_sha256) if doc.pdf_sha256 else None
+        return doc.id, doc.number, doc.signed_at, doc.sealed_at, pdf
 
 
 def _post(client, path, data, page):

@@ -160,7 +160,8 @@ REAL_DEV_TEXT = ["real_03", "real_04", "real_05", "real_10", "real_11", "real_33
 REAL_DEV_SCAN = ["real_01", "real_09", "real_12", "real_13", "real_15", "real_18", "real_25", "real_26", "real_29",
                  "real_32", "real_38", "real_39", "real_40"]
 # (present-field accuracy floor, most values invented where the document prints nothing), measured
-# text 100 % (the rules alone: 95.1 %) and, with the page rules and OCR diacritics merged, scans 65.0 % with 0 invented values;
+# text 100 % (the rules alone: 95.1 %) and, with the page rules and OCR diacritics merged, scans 65.0 % with 0
+# invented values;
 # the whole set: text 100 %, scans 61.8 % (docs/extraction.md)
 REAL_DEV_FLOORS = {"text": (0.99, 0), "scan": (0.64, 0)}
 

@@ -31,7 +31,8 @@ def _extra_campaigns(years):
     with write_session() as s:
         commune = s.scalars(select(Campaign)).first().commune_id
         for year in years:
-            s.add(Campaign(commune_id=commune, year=year, register_deadline=None,   # registration open: fairness, not deadlines
+            # registration open: fairness, not deadlines
+            s.add(Campaign(commune_id=commune, year=year, register_deadline=None,
                            report_deadline=date(year, 12, 31)))
 
 

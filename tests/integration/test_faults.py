@@ -218,6 +218,7 @@ def test_two_officers_firing_the_same_action_at_once_one_wins_the_other_gets_409
 
 @pytest.mark.skipif(not SCAN.exists(), reason="shared corpus not found")
 def test_missing_tesseract_fails_the_job_clearly_and_a_retry_works(client, env, monkeypatch, tmp_path):
+    from extractors import OcrUnavailable
     from workflows import jobs
 
     unit = Api(client, "donvi16")
@@ -227,7 +228,7 @@ def test_missing_tesseract_fails_the_job_clearly_and_a_retry_works(client, env, 
     empty_bin.mkdir()
     (empty_bin / "pdftoppm").symlink_to("/usr/bin/pdftoppm")
     monkeypatch.setenv("PATH", str(empty_bin))
-    with pytest.raises(Exception):
+    with pytest.raises(OcrUnavailable):
         jobs.process_report(report_id)
     monkeypatch.undo()
     report = unit.get(f"/reports/{report_id}").get_json()

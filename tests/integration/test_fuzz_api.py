@@ -61,7 +61,8 @@ def world(sqlite_env):
     ids = {}
     for clerk in ("donvi01", "donvi02", "donvi03"):
         api = apis[clerk]
-        ids[clerk] = api.post("/dossiers", json={"unit_id": api.unit_id(), "campaign_id": api.campaign_id()}).get_json()["id"]
+        ids[clerk] = api.post("/dossiers", json={"unit_id": api.unit_id(),
+                                                 "campaign_id": api.campaign_id()}).get_json()["id"]
         assert api.upload(ids[clerk], REPORT_PDF, "bao-cao.pdf").status_code == 202
     sqlite_env.run_jobs()
     nominees = [{"name": "Nguyễn Văn Bình", "kind": "individual", "position": "Giáo viên"}]
@@ -115,9 +116,10 @@ def test_register_never_answers_500(world, who, body):
        body=body_with("comment", "nominees", "verdicts",
                       nominees=st.lists(st.fixed_dictionaries({"name": scalars, "kind": st.sampled_from(
                           ["individual", "collective", "x"])}, optional={"position": junk, "award": junk}), max_size=3),
-                      verdicts=st.lists(st.fixed_dictionaries({"nominee_id": st.integers(-1, 50) | junk,
-                                                               "verdict": st.sampled_from(["accepted", "refused"]) | junk},
-                                                              optional={"reason": junk}), max_size=3)))
+                      verdicts=st.lists(st.fixed_dictionaries(
+                          {"nominee_id": st.integers(-1, 50) | junk,
+                           "verdict": st.sampled_from(["accepted", "refused"]) | junk},
+                          optional={"reason": junk}), max_size=3)))
 def test_dossier_actions_never_answer_500(world, action, who, state, body):
     api = world["apis"][who]
     if "/" in action or "?" in action or "#" in action:

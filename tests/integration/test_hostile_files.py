@@ -93,7 +93,8 @@ def test_a_real_report_cut_off_in_transit_is_refused(clerk, sqlite_env):
 def test_an_exe_is_refused_by_content_even_with_a_pdf_name_and_type(clerk, sqlite_env):
     api, dossier_id = clerk
     before = snapshot(sqlite_env, dossier_id)
-    r = api.client.post(f"/api/v1/dossiers/{dossier_id}/reports", headers=api.headers, content_type="multipart/form-data",
+    r = api.client.post(f"/api/v1/dossiers/{dossier_id}/reports", headers=api.headers,
+                        content_type="multipart/form-data",
                         data={"file": (io.BytesIO(b"MZ\x90\x00" + b"\x00" * 400), "bao-cao.pdf", "application/pdf")})
     assert r.status_code == 415 and r.get_json()["error"]["code"] == "unsupported_type"
     assert snapshot(sqlite_env, dossier_id) == before
@@ -101,7 +102,8 @@ def test_an_exe_is_refused_by_content_even_with_a_pdf_name_and_type(clerk, sqlit
 
 def test_an_upload_over_max_upload_mb_is_413(sqlite_env, monkeypatch):
     api = Api(make_client(monkeypatch, MAX_UPLOAD_MB=1), "donvi01")
-    dossier_id = api.post("/dossiers", json={"unit_id": api.unit_id(), "campaign_id": api.campaign_id()}).get_json()["id"]
+    dossier_id = api.post("/dossiers", json={"unit_id": api.unit_id(),
+                                            "campaign_id": api.campaign_id()}).get_json()["id"]
     padded = minimal_pdf().replace(b"%PDF-1.4\n", b"%PDF-1.4\n%" + b"x" * (3 << 19) + b"\n", 1)   # 1.5 MB
     assert_refused_and_nothing_changed(api, sqlite_env, dossier_id, padded, "lon.pdf", 413, "file_too_large")
     assert_still_serving(api, dossier_id)
@@ -109,7 +111,8 @@ def test_an_upload_over_max_upload_mb_is_413(sqlite_env, monkeypatch):
 
 def test_max_pages_is_a_setting(sqlite_env, monkeypatch):
     api = Api(make_client(monkeypatch, MAX_PAGES=2), "donvi01")
-    dossier_id = api.post("/dossiers", json={"unit_id": api.unit_id(), "campaign_id": api.campaign_id()}).get_json()["id"]
+    dossier_id = api.post("/dossiers", json={"unit_id": api.unit_id(),
+                                            "campaign_id": api.campaign_id()}).get_json()["id"]
     assert_refused_and_nothing_changed(api, sqlite_env, dossier_id, pdf_pages(3), "ba-trang.pdf", 422, "too_many_pages")
     r = upload_bytes(api, dossier_id, pdf_pages(2), "hai-trang.pdf")
     assert r.status_code == 202, r.get_json()
@@ -117,7 +120,8 @@ def test_max_pages_is_a_setting(sqlite_env, monkeypatch):
 
 def test_max_megapixels_is_a_setting(sqlite_env, monkeypatch):
     api = Api(make_client(monkeypatch, MAX_MEGAPIXELS=1), "donvi01")
-    dossier_id = api.post("/dossiers", json={"unit_id": api.unit_id(), "campaign_id": api.campaign_id()}).get_json()["id"]
+    dossier_id = api.post("/dossiers", json={"unit_id": api.unit_id(),
+                                            "campaign_id": api.campaign_id()}).get_json()["id"]
     before = snapshot(sqlite_env, dossier_id)
     r = upload_bytes(api, dossier_id, png_bytes(1500, 1000), "anh.png")
     assert r.status_code == 422 and r.get_json()["error"]["code"] == "too_many_pixels"

@@ -75,7 +75,8 @@ def test_a_rolled_back_transaction_does_not_consume_a_number(env):
     assert _take("một", actor) == "01/QĐ-UBND"
     with pytest.raises(RuntimeError):
         with write_session() as session:
-            numbering.take(session, commune_id=1, issuer_code="UBND", type_code="QĐ", kind="quyet_dinh", on=ON, actor_id=actor)
+            numbering.take(session, commune_id=1, issuer_code="UBND", type_code="QĐ", kind="quyet_dinh", on=ON,
+                           actor_id=actor)
             raise RuntimeError("the document could not be made")
     assert _take("hai", actor) == "02/QĐ-UBND"
 

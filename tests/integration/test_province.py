@@ -80,7 +80,8 @@ def test_the_province_searches_its_communes_only(env):
     three_communes()
     assert {r.unit_name.rsplit(" ", 2)[-2] + " " + r.unit_name.rsplit(" ", 1)[-1]
             for r in find("tinh", "an ninh")} <= {"Phượng Tiến", "Kim Phượng"}
-    assert len({r.dossier_id for r in find("tinh", "an ninh")}) == len({r.dossier_id for r in find("congan", "an ninh")}) \
+    assert len({r.dossier_id for r in find("tinh", "an ninh")}) \
+        == len({r.dossier_id for r in find("congan", "an ninh")}) \
         + len({r.dossier_id for r in find("congan_kimphượng", "an ninh")})
 
 

@@ -212,7 +212,8 @@ def test_a_too_large_upload_names_the_limit(sqlite_env, monkeypatch):
     from api_helpers import Api
 
     api = Api(make_client(monkeypatch, MAX_UPLOAD_MB=1), "donvi01")
-    dossier_id = api.post("/dossiers", json={"unit_id": api.unit_id(), "campaign_id": api.campaign_id()}).get_json()["id"]
+    dossier_id = api.post("/dossiers", json={"unit_id": api.unit_id(),
+                                            "campaign_id": api.campaign_id()}).get_json()["id"]
     photo = jpeg(Image.effect_noise((1200, 1200), 80))
     r = upload_many(api, dossier_id, [(photo, "a.jpg"), (photo, "b.jpg"), (photo, "c.jpg")])
     assert r.status_code == 413 and "1 MB" in r.get_json()["error"]["message"]

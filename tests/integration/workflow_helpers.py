@@ -22,7 +22,7 @@ def appraised_dossiers(n: int, nominees: int = 1, year: int = 2026) -> list[int]
         campaign = session.scalar(select(Campaign).where(Campaign.year == year))
         vhxh = session.scalar(select(User).where(User.username == "vhxh"))
         ids = []
-        for i in range(n):
+        for _ in range(n):
             unit = Unit(commune_id=commune.id, name=f"Tổ dân phố thử nghiệm {len(ids) + 1:03d}-{id(ids) % 997}",
                         kind="hamlet")
             dossier = Dossier(unit=unit, campaign=campaign, state="appraised", targets={})
@@ -69,6 +69,6 @@ def submitted_dossier(clerk: str, nominees: list[str], report_pdf, metrics: dict
 
 
 from api_helpers import csrf_token  # noqa: E402  (one way to sign in, shared)
-from api_helpers import login_html as login
+from api_helpers import login_html as login  # noqa: E402
 
 __all__ = ["user_id", "appraised_dossiers", "submitted_dossier", "csrf_token", "login"]

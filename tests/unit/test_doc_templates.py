@@ -213,7 +213,7 @@ def test_an_uploaded_template_is_used_instead_of_the_bundled_one():
 
 
 def test_sandbox_blocks_python_internals():
-    with pytest.raises(Exception):
+    with pytest.raises(TemplateError):
         render("dang_ky", samples.dang_ky(), template=docx_with("{{ unit.__class__.__mro__ }}"))
 
 

@@ -192,7 +192,8 @@ def test_scanned_signature_garbled_prefix_and_noise_tokens():
         return {k: v.value for k, v in read_signature(pages, pages[0].lines).items()}
     # `KT:` for `KT.`, a deputy title with wrong marks on TỔNG
     got = read([[("KT:", 0.2), ("TỐNG", 0.9), ("GIÁM", 0.9), ("ĐỐC", 0.9)],
-                [("PHÓ", 0.9), ("TỐNG", 0.9), ("GIÁM", 0.9), ("ĐỐC", 0.9)], [("Nông", 0.97), ("Thế", 0.97), ("Tâm", 0.97)]])
+                [("PHÓ", 0.9), ("TỐNG", 0.9), ("GIÁM", 0.9), ("ĐỐC", 0.9)],
+                [("Nông", 0.97), ("Thế", 0.97), ("Tâm", 0.97)]])
     assert got == {"signing_authority": "KT. TỔNG GIÁM ĐỐC", "signer_title": "PHÓ TỔNG GIÁM ĐỐC",
                    "signer_name": "Nông Thế Tâm"}
     # `4M.` for `TM.`; a low-confidence speck before the title is dropped
@@ -265,7 +266,8 @@ def test_role_above_the_signature_is_the_title_not_the_office_below():
 
 def test_capitalised_subject_of_a_decree_stops_at_the_issuing_authority():
     rows = HEAD[:3] + [("QUYẾT ĐỊNH", 260.0, 110, True), ("BAN HÀNH QUY CHẾ LÀM VIỆC CỦA", 170.0, 128),
-                       ("HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", 180.0, 144), ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", 170.0, 164, True),
+                       ("HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", 180.0, 144),
+                       ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", 170.0, 164, True),
                        ("Căn cứ Luật Tổ chức chính quyền địa phương;", 80.0, 184)]
     f = placed_fields(rows)
     assert (f["doc_type"], f["subject"]) == ("QĐ", "BAN HÀNH QUY CHẾ LÀM VIỆC CỦA HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG")
@@ -354,7 +356,8 @@ def test_scanned_deputy_authority_and_a_name_below_seal_noise():
     got = read([[("KT.", 0.9), ("GLIÁM", 0.6), ("ĐÓC", 0.6)], [("PHÓ", 0.9), ("GIÁM", 0.9), ("ĐỐC", 0.9)],
                 [("Dương", 0.97), ("Tín", 0.97), ("Hòa", 0.97)]])
     assert got["signing_authority"] == "KT. GIÁM ĐỐC" and got["signer_name"] == "Dương Tín Hòa"
-    seal = [[("⁄Z", 0.2)], [("T2", 0.3), ("\\", 0.2)], [("N", 0.3)], [("+", 0.2), ("Œ", 0.2)], [("NeS", 0.2), ("K/", 0.2)],
+    seal = [[("⁄Z", 0.2)], [("T2", 0.3), ("\\", 0.2)], [("N", 0.3)], [("+", 0.2), ("Œ", 0.2)],
+            [("NeS", 0.2), ("K/", 0.2)],
             [("bi", 0.3), ("-", 0.3), ("257", 0.3)], [("li", 0.1), ("‹%", 0.1)], [("xì", 0.4), ("⁄⁄", 0.2)],
             [("†——", 0.2)], [("Œ—", 0.2)], [("CHỦ", 0.9), ("TỊCH", 0.9)]]
     got = read(seal[-1:] + seal[:-1] + [[("Phạm", 0.97), ("Vũ", 0.97), ("Hồng", 0.97)]])
