@@ -73,9 +73,21 @@ def token_signer(module: str, pin: str, *, token_label: str, key_label: str,
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign import pkcs11
 
+    def open_session():
+        return pkcs11.open_pkcs11_session(module, token_criteria=TokenCriteria(label=token_label), user_pin=pin)
+
     try:
-        session = pkcs11.open_pkcs11_session(module, token_criteria=TokenCriteria(label=token_label),
-                                             user_pin=pin)
+        try:
+            session = open_session()
+        except Exception as exc:  # noqa: BLE001 — pyHanko raises a bare PKCS11Error for a missing token
+            if "No token matching" not in str(exc):
+                raise
+            # The library lists the slots it saw when this process first loaded it: a token plugged in (or a
+            # token store configured) since then is found only after it is initialised again.
+            import pkcs11 as p11
+
+            p11.lib(module).reinitialize()
+            session = open_session()
     except Exception as exc:  # noqa: BLE001 — any token failure becomes one clear message
         raise SigningError(f"Không mở được thiết bị ký số “{token_label}”: sai mã PIN, chưa cắm "
                            f"thiết bị hoặc thư viện PKCS#11 không dùng được ({type(exc).__name__}).") from None

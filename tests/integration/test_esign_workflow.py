@@ -187,6 +187,7 @@ def deputy_on_token(sqlite_env, pki, tmp_path, monkeypatch):
     subprocess.run(["softhsm2-util", "--import", str(pem), "--token", "pct-token", "--label", "pct", "--id", "01",
                     "--pin", PIN], check=True, capture_output=True)
     pem.unlink()
+    pkcs11.lib(SOFTHSM).reinitialize()   # the token was made after this process loaded the library
     with pkcs11.lib(SOFTHSM).get_token(token_label="pct-token").open(user_pin=PIN, rw=True) as session:
         session.create_object({Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.TOKEN: True,
                                Attribute.CERTIFICATE_TYPE: CertificateType.X_509, Attribute.LABEL: "pct",

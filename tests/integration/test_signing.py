@@ -342,6 +342,8 @@ def token(tmp_path, monkeypatch, pki):
     import pkcs11
     from pkcs11 import Attribute, CertificateType, ObjectClass
 
+    pkcs11.lib(SOFTHSM).reinitialize()   # the token was made after this process loaded the library
+
     with pkcs11.lib(SOFTHSM).get_token(token_label="xa-phuong-tien").open(user_pin="246810", rw=True) as session:
         session.create_object({Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.TOKEN: True,
                                Attribute.CERTIFICATE_TYPE: CertificateType.X_509, Attribute.LABEL: "pct",
